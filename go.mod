@@ -8,4 +8,5 @@ require (
 	github.com/hack-pad/safejs v0.1.0 // indirect
 	github.com/stretchr/testify v1.12.1 // indirect
 	github.com/syumai/workers v0.32.0 // indirect
+	go.yaml.in/yaml/v3 v3.0.5 // indirect
 )

@@ -1,0 +1,120 @@
+package smhhash
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+)
+
+// BlockSize is the quick-upload block: beginningHash covers the first block, fullHash
+// chains every block.
+const BlockSize = 1 << 20
+
+// Chain computes SMH's chained SHA-256: h₁ = SHA-256(block₁), hₖ = SHA-256(hₖ₋₁ ‖ blockₖ),
+// fullHash = hex(h_last); beginningHash = hex(h₁). It is not a plain SHA-256 of the file.
+//
+// The whole state is the last digest and the block count, so it checkpoints in 40 bytes
+// and a reload never rehashes blocks already hashed. Callers that digest elsewhere (the
+// browser's crypto.subtle) feed Prefix()‖block to their digest and hand the result to
+// Advance; Write does both natively.
+type Chain struct {
+	first  [32]byte
+	last   [32]byte
+	blocks int64
+}
+
+// Prefix returns what must precede the next block in its digest input: nothing for the
+// first block, the previous digest after that. The slice is a copy.
+func (c *Chain) Prefix() []byte {
+	if c.blocks == 0 {
+		return nil
+	}
+	p := c.last
+	return p[:]
+}
+
+// Advance records the digest of Prefix()‖block for the next block.
+func (c *Chain) Advance(digest [32]byte) {
+	if c.blocks == 0 {
+		c.first = digest
+	}
+	c.last = digest
+	c.blocks++
+}
+
+// Write hashes one block natively. Every block but the last must be exactly BlockSize.
+func (c *Chain) Write(block []byte) {
+	h := sha256.New()
+	h.Write(c.Prefix())
+	h.Write(block)
+	var d [32]byte
+	h.Sum(d[:0])
+	c.Advance(d)
+}
+
+// Blocks is the number of blocks hashed so far.
+func (c *Chain) Blocks() int64 { return c.blocks }
+
+// BeginningHash is hex(h₁); empty before the first block.
+func (c *Chain) BeginningHash() string {
+	if c.blocks == 0 {
+		return ""
+	}
+	return hex.EncodeToString(c.first[:])
+}
+
+// FullHash is hex(h_last); empty before the first block.
+func (c *Chain) FullHash() string {
+	if c.blocks == 0 {
+		return ""
+	}
+	return hex.EncodeToString(c.last[:])
+}
+
+// ChainState is the checkpointable form of a Chain.
+type ChainState struct {
+	First  string `json:"first"`
+	Last   string `json:"last"`
+	Blocks int64  `json:"blocks"`
+}
+
+// State returns the chain's state for a checkpoint.
+func (c *Chain) State() ChainState {
+	return ChainState{First: c.BeginningHash(), Last: c.FullHash(), Blocks: c.blocks}
+}
+
+// ErrBadChainState reports a checkpointed chain state that does not parse.
+var ErrBadChainState = errors.New("smhhash: bad chain state")
+
+// RestoreChain rebuilds a Chain from a checkpointed state.
+func RestoreChain(s ChainState) (Chain, error) {
+	var c Chain
+	if s.Blocks < 0 {
+		return c, ErrBadChainState
+	}
+	if s.Blocks == 0 {
+		return c, nil
+	}
+	f, err1 := hex.DecodeString(s.First)
+	l, err2 := hex.DecodeString(s.Last)
+	if err1 != nil || err2 != nil || len(f) != 32 || len(l) != 32 {
+		return c, ErrBadChainState
+	}
+	copy(c.first[:], f)
+	copy(c.last[:], l)
+	c.blocks = s.Blocks
+	return c, nil
+}
+
+// Sum hashes all of data in BlockSize blocks and returns (beginningHash, fullHash).
+// Convenient for small inputs and tests; streaming callers use Write.
+func Sum(data []byte) (beginning, full string) {
+	var c Chain
+	if len(data) == 0 {
+		c.Write(nil)
+	}
+	for off := 0; off < len(data); off += BlockSize {
+		c.Write(data[off:min(off+BlockSize, len(data))])
+	}
+	return c.BeginningHash(), c.FullHash()
+}
