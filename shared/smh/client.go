@@ -1,0 +1,125 @@
+package smh
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/url"
+	"strconv"
+	"strings"
+)
+
+// Client calls one SMH library. The zero value is not usable: set all fields.
+type Client struct {
+	BaseURL   string // e.g. https://smhxxx.api.tencentsmh.cn or http://127.0.0.1:9100; no trailing slash
+	LibraryID string
+	Doer      Doer
+}
+
+// call sends a request and decodes a 2xx JSON answer into out (when out is non-nil).
+// It returns the status for callers that distinguish 200/201/202.
+func (c *Client) call(ctx context.Context, op string, req *Request, out any) (int, error) {
+	resp, err := c.Doer.Do(ctx, req)
+	if err != nil {
+		return 0, &NetworkError{Op: op, Err: err}
+	}
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		return resp.StatusCode, errorFromResponse(resp)
+	}
+	if out != nil && len(bytes.TrimSpace(resp.Body)) > 0 {
+		if err := json.Unmarshal(resp.Body, out); err != nil {
+			return resp.StatusCode, &Error{Status: resp.StatusCode, Code: "UnexpectedResponse",
+				Message: op + ": answer is not the expected JSON", RequestID: resp.Header["x-request-id"]}
+		}
+	}
+	return resp.StatusCode, nil
+}
+
+// EscapePath URL-encodes each segment of a library path ("a/b c/d.txt" → "a/b%20c/d.txt").
+// Leading and trailing slashes are dropped.
+func EscapePath(p string) string {
+	segs := strings.Split(strings.Trim(p, "/"), "/")
+	for i, s := range segs {
+		segs[i] = url.PathEscape(s)
+	}
+	return strings.Join(segs, "/")
+}
+
+func (c *Client) url(kind, space, path string, q url.Values) string {
+	u := c.BaseURL + "/api/v1/" + kind + "/" + url.PathEscape(c.LibraryID) + "/" + url.PathEscape(space)
+	if p := EscapePath(path); p != "" {
+		u += "/" + p
+	}
+	return u + encodeQuery(q)
+}
+
+// encodeQuery renders bare action flags (?multipart) SMH-style: a key with one empty
+// value is written without "=".
+func encodeQuery(q url.Values) string {
+	if len(q) == 0 {
+		return ""
+	}
+	var b strings.Builder
+	for _, k := range sortedKeys(q) {
+		for _, v := range q[k] {
+			if b.Len() > 0 {
+				b.WriteByte('&')
+			}
+			b.WriteString(url.QueryEscape(k))
+			if v != "" {
+				b.WriteByte('=')
+				b.WriteString(url.QueryEscape(v))
+			}
+		}
+	}
+	return "?" + b.String()
+}
+
+func sortedKeys(q url.Values) []string {
+	keys := make([]string, 0, len(q))
+	for k := range q {
+		keys = append(keys, k)
+	}
+	// Insertion sort: a handful of keys, and it keeps package sort out of the wasm build.
+	for i := 1; i < len(keys); i++ {
+		for j := i; j > 0 && keys[j] < keys[j-1]; j-- {
+			keys[j], keys[j-1] = keys[j-1], keys[j]
+		}
+	}
+	return keys
+}
+
+func bearer(token string) map[string]string {
+	return map[string]string{"Authorization": "Bearer " + token}
+}
+
+func jsonRequest(method, u, token string, body any) (*Request, error) {
+	req := &Request{Method: method, URL: u, Header: bearer(token)}
+	if body != nil {
+		b, err := json.Marshal(body)
+		if err != nil {
+			return nil, err
+		}
+		req.Body = b
+		req.Header["Content-Type"] = "application/json"
+	}
+	return req, nil
+}
+
+// DataURL is where the bytes of an upload (or of part n ≥ 1 of a multipart upload) go:
+// the API base's scheme with the upload info's domain and path.
+func (c *Client) DataURL(info *UploadInfo, part int) string {
+	scheme := "https"
+	if i := strings.Index(c.BaseURL, "://"); i > 0 {
+		scheme = c.BaseURL[:i]
+	}
+	p := info.Path
+	if !strings.HasPrefix(p, "/") {
+		p = "/" + p
+	}
+	u := scheme + "://" + info.Domain + p
+	if part > 0 {
+		u += "?partNumber=" + strconv.Itoa(part) + "&uploadId=" + url.QueryEscape(info.UploadID)
+	}
+	return u
+}

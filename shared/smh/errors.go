@@ -1,0 +1,140 @@
+package smh
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Error is an error answer from SMH: its HTTP status and the service's stable code.
+type Error struct {
+	Status     int
+	Code       string
+	Message    string
+	RequestID  string
+	RetryAfter time.Duration // from a Retry-After header, when present
+}
+
+func (e *Error) Error() string {
+	if e.Message == "" {
+		return fmt.Sprintf("smh: %s (HTTP %d)", e.Code, e.Status)
+	}
+	return fmt.Sprintf("smh: %s (HTTP %d): %s", e.Code, e.Status, e.Message)
+}
+
+// NetworkError reports a request that got no response. Op names the call, never its URL.
+type NetworkError struct {
+	Op  string
+	Err error
+}
+
+func (e *NetworkError) Error() string { return "smh: " + e.Op + ": network error: " + e.Err.Error() }
+func (e *NetworkError) Unwrap() error { return e.Err }
+
+// Code returns the SMH error code of err, or "" when err is not an SMH error answer.
+func Code(err error) string {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Code
+	}
+	return ""
+}
+
+// Status returns the HTTP status of an SMH error answer, or 0.
+func Status(err error) int {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Status
+	}
+	return 0
+}
+
+// Stable codes Ferry acts upon.
+const (
+	CodeInvalidAccessToken    = "InvalidAccessToken"
+	CodeNoPermission          = "NoPermission"
+	CodeDirectoryNotFound     = "DirectoryNotFound"
+	CodeSameNameExists        = "SameNameDirectoryOrFileExists"
+	CodeUploadNotFound        = "UploadNotFound"
+	CodeBadCrc64              = "BadCrc64"
+	CodeAccessTokenNotMatch   = "AccessTokenNotMatchSpace"
+	CodeAccessDenied          = "AccessDenied" // data plane (COS XML)
+	CodeRequestExpiredMessage = "Request has expired"
+	codeHTTPPrefix            = "HTTP"
+)
+
+// errorFromResponse builds an *Error from a non-2xx answer: JSON {code,message,requestId}
+// from the control plane, XML <Error><Code>… from the data plane, or just the status.
+func errorFromResponse(resp *Response) *Error {
+	e := &Error{Status: resp.StatusCode, RequestID: resp.Header["x-request-id"]}
+	if ra := resp.Header["retry-after"]; ra != "" {
+		if s, err := strconv.Atoi(strings.TrimSpace(ra)); err == nil && s >= 0 {
+			e.RetryAfter = time.Duration(s) * time.Second
+		}
+	}
+	var body struct {
+		Code      string `json:"code"`
+		Message   string `json:"message"`
+		RequestID string `json:"requestId"`
+	}
+	if json.Unmarshal(resp.Body, &body) == nil && body.Code != "" {
+		e.Code, e.Message = body.Code, body.Message
+		if body.RequestID != "" {
+			e.RequestID = body.RequestID
+		}
+		return e
+	}
+	if code, msg, rid, ok := parseXMLError(resp.Body); ok {
+		e.Code, e.Message = code, msg
+		if rid != "" {
+			e.RequestID = rid
+		}
+		return e
+	}
+	e.Code = codeHTTPPrefix + strconv.Itoa(resp.StatusCode)
+	return e
+}
+
+// parseXMLError reads COS's <Error><Code/><Message/><RequestId/></Error> without
+// encoding/xml, which would add weight to the browser module for three fields.
+func parseXMLError(b []byte) (code, msg, rid string, ok bool) {
+	s := string(b)
+	if !strings.Contains(s, "<Error>") {
+		return "", "", "", false
+	}
+	code = xmlField(s, "Code")
+	return code, xmlField(s, "Message"), xmlField(s, "RequestId"), code != ""
+}
+
+func xmlField(s, name string) string {
+	open, end := "<"+name+">", "</"+name+">"
+	i := strings.Index(s, open)
+	if i < 0 {
+		return ""
+	}
+	s = s[i+len(open):]
+	j := strings.Index(s, end)
+	if j < 0 {
+		return ""
+	}
+	return strings.TrimSpace(s[:j])
+}
+
+// ParseDataPlaneError turns a data-plane (COS) answer into an *Error; nil for 2xx.
+func ParseDataPlaneError(resp *Response) *Error {
+	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
+		return nil
+	}
+	return errorFromResponse(resp)
+}
+
+// IsUploadExpired reports a data-plane refusal because the signed headers expired:
+// renew the task and retry the part.
+func IsUploadExpired(err error) bool {
+	var e *Error
+	return errors.As(err, &e) && e.Status == 403 && e.Code == CodeAccessDenied &&
+		strings.Contains(e.Message, CodeRequestExpiredMessage)
+}
