@@ -16,3 +16,27 @@ wait_http() {
   done
   return 1
 }
+
+# ensure_npm: node_modules matching package-lock.json (npm ci when missing or stale).
+ensure_npm() {
+  command -v node >/dev/null 2>&1 || die "node is missing: install Node.js 20 (apt-get install nodejs) and re-run"
+  command -v npm >/dev/null 2>&1 || die "npm is missing: install npm and re-run"
+  # npm ci rewrites node_modules/.package-lock.json, so a lock file newer than it means stale.
+  if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+    npm ci --no-audit --no-fund --loglevel=error || die "npm ci failed: the npm registry must be reachable"
+  fi
+}
+
+# ensure_chromium: Debian's chromium for the browser tests; installed with apt-get when missing.
+ensure_chromium() {
+  if ! command -v chromium >/dev/null 2>&1; then
+    if [ "$(id -u)" = 0 ]; then
+      (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) ||
+        die "installing chromium with apt-get failed: the browser tests cannot run"
+    else
+      die "chromium is missing and this is not root: run 'sudo apt-get install -y chromium' and re-run"
+    fi
+  fi
+  CHROMIUM_PATH=$(command -v chromium)
+  export CHROMIUM_PATH
+}
