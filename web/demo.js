@@ -38,7 +38,15 @@ uploader.addEventListener("ferry-error", (e) => {
   log("error", `${s.name}: ${s.error ? s.error.code : "error"}`);
 });
 
+// Query parameters named like the element's attributes set them, e.g.
+// index.html?locale=zh-CN&part-size=1MiB&concurrency=1&accept=image/*
 const saved = new URLSearchParams(location.search);
+for (const name of ["token-url", "path", "accept", "max-size", "max-files", "conflict", "concurrency",
+  "parallel-files", "part-size", "quick-upload", "credentials", "multiple"]) {
+  if (!saved.has(name)) continue;
+  if (name === "multiple" && saved.get(name) === "off") uploader.removeAttribute("multiple");
+  else uploader.setAttribute(name, saved.get(name));
+}
 if (saved.get("locale")) uploader.setAttribute("locale", saved.get("locale"));
 if (saved.get("theme") === "dark") { uploader.setAttribute("theme", "dark"); document.documentElement.dataset.theme = "dark"; }
 locale.value = uploader.getAttribute("locale") || "en";

@@ -34,6 +34,7 @@
       hintTypes: "Accepted: {types}",
       hintSize: "Up to {size} per file",
       hintCount: "At most {n} files",
+      hintCount_one: "One file at most",
       listLabel: "Uploads",
       queued: "Waiting",
       hashing: "Checking the file",
@@ -68,9 +69,12 @@
       retryFailed: "Retry failed",
       clearFinished: "Clear finished",
       summaryActive: "Uploading {n} files",
+      summaryActive_one: "Uploading 1 file",
       summaryDoneOf: "{done} of {total} done",
       summaryIdle: "{done} of {total} files uploaded",
+      summaryIdle_one: "{done} of 1 file uploaded",
       summaryPaused: "Paused: {n} of {total} files",
+      summaryPaused_one: "Paused: {n} of 1 file",
       summaryFailed: "{n} failed",
       announceProgress: "{percent}% uploaded, {n} files in progress",
       announceDone: "{name} uploaded",
@@ -84,7 +88,8 @@
       rejectedType: "“{name}” wasn't added: this type of file isn't accepted here (accepted: {types}).",
       rejectedSize: "“{name}” wasn't added: it is {size}, more than the {max} limit per file.",
       rejectedEmpty: "“{name}” wasn't added: it is empty (0 bytes).",
-      rejectedCount: "Only {max} files can be added here, so {n} were left out.",
+      rejectedCount: "Too many files: the limit here is {max}, so {n} were not added.",
+      rejectedCount_one: "Too many files: the limit here is {max}, so 1 was not added.",
       notConfigured: "This uploader isn't set up yet: the page must give it a token-url.",
       engineFailed: "The uploader couldn't start: {message}",
       resumeTitle: "Continue where you left off?",
@@ -213,7 +218,7 @@
       rejectedType: "未添加“{name}”：此处不接受这种类型的文件（允许：{types}）。",
       rejectedSize: "未添加“{name}”：文件大小为 {size}，超过了单个文件 {max} 的上限。",
       rejectedEmpty: "未添加“{name}”：这是一个空文件（0 字节）。",
-      rejectedCount: "这里最多只能添加 {max} 个文件，有 {n} 个未添加。",
+      rejectedCount: "文件太多：这里最多 {max} 个，有 {n} 个未添加。",
       notConfigured: "上传组件尚未配置：页面需要提供 token-url。",
       engineFailed: "上传组件无法启动：{message}",
       resumeTitle: "要继续之前的上传吗？",
@@ -301,7 +306,12 @@
 
   function translator(locale) {
     const tab = LOCALES[locale] || LOCALES.en;
-    const t = (key, vars) => fill(tab[key] !== undefined ? tab[key] : LOCALES.en[key] !== undefined ? LOCALES.en[key] : key, vars);
+    const t = (key, vars) => {
+      // English needs a singular: "key_one" is used when the count (total, else n) is 1.
+      const count = vars && (vars.total !== undefined ? vars.total : vars.n);
+      if (count === 1 && (tab[key + "_one"] !== undefined || (tab === LOCALES.en && LOCALES.en[key + "_one"]))) key += "_one";
+      return fill(tab[key] !== undefined ? tab[key] : LOCALES.en[key] !== undefined ? LOCALES.en[key] : key, vars);
+    };
     t.locale = locale;
     t.errorText = (err) => {
       if (!err) return "";
@@ -757,7 +767,7 @@ importScripts(${JSON.stringify(new URL("wasm_exec.js", BASE).href)}, ${JSON.stri
   --ferry-muted: #4b5563;
   --ferry-border: #d5dbe5;
   --ferry-track: #e5e9f0;
-  --ferry-success: #12803c;
+  --ferry-success: #0f7434;
   --ferry-danger: #b42318;
   --ferry-warning: #8a5a00;
   --ferry-focus: #2456d6;

@@ -101,9 +101,12 @@ func newHandler(webDir string, fn http.Handler) http.Handler {
 	return mux
 }
 
+// noCache also lets any origin load the files, as a CDN would: a page elsewhere may
+// include ferry.js from here, and its worker fetches ferry.wasm with CORS.
 func noCache(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Cache-Control", "no-cache")
+		w.Header().Set("Access-Control-Allow-Origin", "*")
 		h.ServeHTTP(w, r)
 	})
 }

@@ -1,0 +1,226 @@
+// <ferry-uploader> in the demo page: uploads of edge sizes, drag and drop, pause and resume,
+// cancel, server messages, restrictions, keyboard and an axe-core check.
+"use strict";
+const { test, describe, afterEach } = require("node:test");
+const assert = require("node:assert/strict");
+const fs = require("node:fs");
+const { env, MiB, makeFile, emulator, assertStored, shot, fileInput, settle, waitTask, withBrowser } = require("./lib");
+
+const run = Date.now().toString(36);
+const THRESHOLD = 8 * MiB; // the engine's simple-upload threshold and default part size
+
+function page(params) {
+  return `${env.url}/?${new URLSearchParams(params)}`;
+}
+
+// A task of the element, by file name.
+function task(name) {
+  return ([name]) => document.querySelector("ferry-uploader").tasks.find((t) => t.snapshot().name === name);
+}
+
+describe("<ferry-uploader>", () => {
+  afterEach(() => emulator.faults({}));
+
+  test("uploads files of edge sizes, byte-identical in the library", async (t) => {
+    const sizes = [0, 1, MiB - 1, MiB, MiB + 1, THRESHOLD - 1, THRESHOLD, THRESHOLD + 1, 2 * THRESHOLD + 12345];
+    const files = sizes.map((n) => makeFile(`edge-${n}.bin`, n));
+    await withBrowser(t, async ({ page: p }) => {
+      await p.goto(page({ path: `/e2e-${run}/element/` }));
+      await fileInput(p).setInputFiles(files.map((f) => f.path));
+      const snaps = await settle(p, { count: files.length, timeout: 90000 });
+      await shot(p, "01-element-edge-sizes", { element: "ferry-uploader" });
+      for (const f of files) {
+        const s = snaps.find((x) => x.name === f.name);
+        assert.ok(s, `no task for ${f.name}`);
+        assert.equal(s.state, "done", `${f.name}: ${JSON.stringify(s)}`);
+        assert.equal(s.fraction, 1);
+        assert.match(s.path, new RegExp(`^/users/dev-user/e2e-${run}/element/${f.name}$`));
+        await assertStored(f, s.path);
+      }
+      // The list says so in words, with the total.
+      const summary = await p.locator("ferry-uploader .summary .text").innerText();
+      assert.match(summary, new RegExp(`${files.length} of ${files.length} files uploaded`));
+    });
+  });
+
+  test("drag and drop of files from disk", async (t) => {
+    const a = makeFile("dropped-a.bin", 3 * MiB + 7);
+    const b = makeFile("dropped-b.bin", 12345);
+    await withBrowser(t, async ({ page: p }) => {
+      await p.goto(page({ path: `/e2e-${run}/dnd/` }));
+      // Real files from disk into a DataTransfer, as the OS hands them to a drop.
+      await p.evaluate(() => {
+        const input = Object.assign(document.createElement("input"), { type: "file", multiple: true, id: "dnd-source", hidden: true });
+        document.body.append(input);
+      });
+      await p.setInputFiles("#dnd-source", [a.path, b.path]);
+      const dt = await p.evaluateHandle(() => {
+        const dt = new DataTransfer();
+        for (const f of document.getElementById("dnd-source").files) dt.items.add(f);
+        return dt;
+      });
+      const el = p.locator("ferry-uploader");
+      await el.dispatchEvent("dragenter", { dataTransfer: dt });
+      await el.dispatchEvent("dragover", { dataTransfer: dt });
+      assert.equal(await p.locator("ferry-uploader .drop").getAttribute("class"), "drop over", "the drop zone lights up");
+      await shot(p, "02-element-dragover", { element: "ferry-uploader" });
+      await el.dispatchEvent("drop", { dataTransfer: dt });
+      const snaps = await settle(p, { count: 2 });
+      for (const f of [a, b]) {
+        const s = snaps.find((x) => x.name === f.name);
+        assert.equal(s.state, "done");
+        await assertStored(f, s.path);
+      }
+    });
+  });
+
+  test("pause and resume", async (t) => {
+    const f = makeFile("pause-me.bin", 24 * MiB + 5);
+    await emulator.faults({ latency: "120ms" });
+    await withBrowser(t, async ({ page: p }) => {
+      await p.goto(page({ path: `/e2e-${run}/pause/`, "part-size": "1MiB", concurrency: "1" }));
+      await fileInput(p).setInputFiles(f.path);
+      await waitTask(p, ([n]) => { const t = document.querySelector("ferry-uploader").tasks[0]; return t && t.state === "uploading" && t.snapshot().fraction > 0.1; }, [f.name]);
+      await p.getByRole("button", { name: `Pause ${f.name}` }).click();
+      await waitTask(p, () => document.querySelector("ferry-uploader").tasks[0].state === "paused");
+      const at = await p.evaluate(() => document.querySelector("ferry-uploader").tasks[0].snapshot());
+      assert.ok(at.fraction > 0 && at.fraction < 1, `paused part-way: ${at.fraction}`);
+      // Focus moved from the hidden Pause button to Resume.
+      const focused = await p.evaluate(() => document.querySelector("ferry-uploader").shadowRoot.activeElement?.getAttribute("aria-label"));
+      assert.equal(focused, `Resume ${f.name}`);
+      await p.waitForTimeout(700);
+      const later = await p.evaluate(() => document.querySelector("ferry-uploader").tasks[0].snapshot());
+      assert.equal(later.state, "paused");
+      assert.ok(later.fraction >= at.fraction, "progress never moves backwards");
+      await shot(p, "03-element-paused", { element: "ferry-uploader" });
+      await emulator.faults({});
+      await p.keyboard.press("Enter"); // Resume, from the keyboard
+      const [s] = await settle(p);
+      assert.equal(s.state, "done");
+      await assertStored(f, s.path);
+    });
+  });
+
+  test("cancel leaves no open upload task", async (t) => {
+    const f = makeFile("cancel-me.bin", 20 * MiB);
+    await emulator.faults({ latency: "150ms" });
+    await withBrowser(t, async ({ page: p }) => {
+      await p.goto(page({ path: `/e2e-${run}/cancel/`, "part-size": "1MiB", concurrency: "1" }));
+      await fileInput(p).setInputFiles(f.path);
+      await waitTask(p, () => { const t = document.querySelector("ferry-uploader").tasks[0]; return t && t.state === "uploading" && t.snapshot().fraction > 0.05; });
+      const path = await p.evaluate(() => document.querySelector("ferry-uploader").tasks[0].snapshot().path);
+      const open = await emulator.uploads();
+      assert.ok(open.some((u) => String(u.path).replace(/^\/?/, "/") === path), `an open task for ${path} while uploading: ${JSON.stringify(open)}`);
+      await p.getByRole("button", { name: `Cancel ${f.name}` }).click();
+      await waitTask(p, () => document.querySelector("ferry-uploader").tasks[0].state === "canceled");
+      let left;
+      for (let i = 0; i < 50; i++) {
+        left = (await emulator.uploads()).filter((u) => String(u.path).replace(/^\/?/, "/") === path);
+        if (!left.length) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      assert.deepEqual(left, [], "the server task was deleted");
+      assert.ok(!(await emulator.files()).some((e) => String(e.path).replace(/^\/?/, "/") === path), "no file was stored");
+    });
+  });
+
+  test("a name that exists, with conflict=ask, fails with a plain-language message", async (t) => {
+    const f = makeFile("exists.txt", 2000);
+    await withBrowser(t, async ({ page: p }) => {
+      await p.goto(page({ path: `/e2e-${run}/conflict/`, conflict: "ask" }));
+      await fileInput(p).setInputFiles(f.path);
+      await settle(p);
+      await fileInput(p).setInputFiles(f.path);
+      const snaps = await settle(p, { count: 2 });
+      assert.equal(snaps[1].state, "failed");
+      assert.equal(snaps[1].error.code, "SameNameDirectoryOrFileExists");
+      const text = await p.locator("ferry-uploader .item[data-state=failed] .err").innerText();
+      assert.equal(text, "A file with this name already exists in that folder.");
+      // The same in Simplified Chinese.
+      await p.evaluate(() => document.querySelector("ferry-uploader").setAttribute("locale", "zh-CN"));
+      await p.waitForTimeout(100);
+      assert.equal(await p.locator("ferry-uploader .item[data-state=failed] .err").innerText(), "该文件夹中已有同名文件。");
+      await shot(p, "04-element-conflict-zh", { element: "ferry-uploader" });
+    });
+  });
+
+  test("restrictions say why a file was not added", async (t) => {
+    const pdf = makeFile("report.pdf", 1000);
+    const bin = makeFile("program.bin", 1000);
+    const bigPng = makeFile("big-photo.png", 2 * MiB);
+    await withBrowser(t, async ({ page: p }) => {
+      await p.goto(page({ path: `/e2e-${run}/restrict/`, accept: "image/*,.pdf", "max-size": "1MB", "max-files": "1" }));
+      const hint = await p.locator("ferry-uploader .drop .hint").first().innerText();
+      assert.match(hint, /Accepted: images, PDF/);
+      assert.match(hint, /Up to 1 MB per file/);
+      await fileInput(p).setInputFiles([bin.path, bigPng.path, pdf.path, pdf.path]);
+      const notices = await p.locator("ferry-uploader .notice li").allInnerTexts();
+      assert.deepEqual(notices, [
+        "“program.bin” wasn't added: this type of file isn't accepted here (accepted: images, PDF).",
+        "“big-photo.png” wasn't added: it is 2.1 MB, more than the 1 MB limit per file.",
+        "Too many files: the limit here is 1, so 1 was not added.",
+      ]);
+      const snaps = await settle(p);
+      assert.equal(snaps.length, 1);
+      assert.equal(snaps[0].name, "report.pdf");
+      assert.equal(snaps[0].state, "done");
+      await shot(p, "05-element-restrictions", { element: "ferry-uploader" });
+      // The live region said it too, politely.
+      const live = await p.locator("ferry-uploader [aria-live=polite]").textContent();
+      assert.ok(live.length > 0, "announced in the live region");
+    });
+  });
+
+  test("keyboard only: every control is reachable, labelled and visibly focused", async (t) => {
+    const f = makeFile("keyboard.bin", 5 * MiB);
+    await emulator.faults({ latency: "100ms" });
+    await withBrowser(t, async ({ page: p }) => {
+      await p.goto(page({ path: `/e2e-${run}/keys/`, "part-size": "1MiB", concurrency: "1" }));
+      // Tab from the page's controls into the element: Choose files, then Choose a folder.
+      await p.locator("#theme").focus();
+      await p.keyboard.press("Tab");
+      const first = await p.evaluate(() => document.querySelector("ferry-uploader").shadowRoot.activeElement?.textContent.trim());
+      assert.equal(first, "Choose files");
+      const outline = await p.evaluate(() => getComputedStyle(document.querySelector("ferry-uploader").shadowRoot.activeElement).outlineStyle);
+      assert.equal(outline, "solid", "a visible focus ring");
+      await p.keyboard.press("Tab");
+      assert.equal(await p.evaluate(() => document.querySelector("ferry-uploader").shadowRoot.activeElement?.textContent.trim()), "Choose a folder");
+      // Enter on "Choose files" opens the file chooser.
+      await p.keyboard.press("Shift+Tab");
+      const [chooser] = await Promise.all([p.waitForEvent("filechooser"), p.keyboard.press("Enter")]);
+      await chooser.setFiles(f.path);
+      await waitTask(p, () => document.querySelector("ferry-uploader").tasks[0]?.state === "uploading");
+      // Every visible button in the element has an accessible name.
+      const unnamed = await p.evaluate(() => Array.from(document.querySelector("ferry-uploader").shadowRoot.querySelectorAll("button"))
+        .filter((b) => b.offsetParent !== null && !(b.getAttribute("aria-label") || b.textContent.trim())).length);
+      assert.equal(unnamed, 0);
+      await emulator.faults({});
+      await settle(p);
+    });
+  });
+
+  test("axe-core finds no accessibility violations, in English and Chinese, light and dark", async (t) => {
+    const f = makeFile("a11y-photo.png", 300000);
+    const g = makeFile("a11y-doc.pdf", 4000);
+    const axe = fs.readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
+    await withBrowser(t, async ({ page: p }) => {
+      await p.goto(page({ path: `/e2e-${run}/a11y/`, conflict: "ask", "max-size": "100MB", accept: "image/*,.pdf" }));
+      await fileInput(p).setInputFiles([f.path, g.path]);
+      await settle(p, { count: 2 });
+      await fileInput(p).setInputFiles([g.path, makeFile("a11y-notes.txt", 10).path]); // a conflict and a refused type
+      await settle(p, { count: 3 });
+      await p.evaluate(axe); // DevTools evaluation is not subject to the page's CSP
+      const results = {};
+      for (const locale of ["en", "zh-CN"]) {
+        for (const theme of ["light", "dark"]) {
+          await p.evaluate(([l, th]) => { const el = document.querySelector("ferry-uploader"); el.setAttribute("locale", l); el.setAttribute("theme", th); }, [locale, theme]);
+          await p.waitForTimeout(350); // past the colour transitions
+          const r = await p.evaluate(() => window.axe.run(document.querySelector("ferry-uploader"), { resultTypes: ["violations"] }));
+          results[`${locale}/${theme}`] = r.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join("; ")})`);
+          if (theme === "dark" && locale === "en") await shot(p, "06-element-dark", { element: "ferry-uploader" });
+        }
+      }
+      assert.deepEqual(results, { "en/light": [], "en/dark": [], "zh-CN/light": [], "zh-CN/dark": [] });
+    });
+  });
+});

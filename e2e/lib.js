@@ -1,0 +1,179 @@
+// Shared helpers of Ferry's browser end-to-end tests: the browser, test files on disk, the
+// emulator's test-control API, and screenshots.
+//
+// Environment (scripts/lib/tier-e2e.sh sets it):
+//   CHROMIUM_PATH          Debian's chromium
+//   FERRY_E2E_URL          the dev server: web/ and the token function (default policy)
+//   FERRY_E2E_DIRECT_URL   a second dev server whose role may confirm directly (quick upload)
+//   FERRY_E2E_EMULATOR     the SMH emulator
+//   FERRY_E2E_FILES        a folder for test files (large ones are real files on disk)
+"use strict";
+const { chromium } = require("playwright-core");
+const assert = require("node:assert/strict");
+const crypto = require("node:crypto");
+const fs = require("node:fs");
+const os = require("node:os");
+const path = require("node:path");
+
+const env = {
+  chromium: process.env.CHROMIUM_PATH || "/usr/bin/chromium",
+  url: (process.env.FERRY_E2E_URL || "http://127.0.0.1:8080").replace(/\/$/, ""),
+  direct: (process.env.FERRY_E2E_DIRECT_URL || "").replace(/\/$/, ""),
+  emulator: (process.env.FERRY_E2E_EMULATOR || "http://127.0.0.1:9100").replace(/\/$/, ""),
+  files: process.env.FERRY_E2E_FILES || path.join(os.tmpdir(), "ferry-e2e-files"),
+  results: path.resolve(process.env.FERRY_E2E_RESULTS || "test-results/e2e"),
+};
+fs.mkdirSync(env.files, { recursive: true });
+fs.mkdirSync(env.results, { recursive: true });
+
+const MiB = 1 << 20;
+
+// The launch flags that work on this kind of machine (no network beyond loopback).
+const FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+  "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+
+// launch starts chromium with a new empty profile and returns {context, page, close}.
+async function launch(opts = {}) {
+  const profile = fs.mkdtempSync(path.join(os.tmpdir(), "ferry-chromium-"));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: env.chromium,
+    headless: true,
+    args: FLAGS,
+    viewport: opts.viewport || { width: 1200, height: 900 },
+    deviceScaleFactor: opts.deviceScaleFactor || 1,
+    locale: opts.locale || "en-US",
+    acceptDownloads: false,
+  });
+  const page = context.pages()[0] || (await context.newPage());
+  const problems = [];
+  page.on("pageerror", (e) => problems.push(`pageerror: ${e.message}`));
+  page.on("console", (m) => {
+    if (m.type() === "error" && !/favicon/.test(m.text())) problems.push(`console: ${m.text()}`);
+    if (process.env.FERRY_E2E_VERBOSE) console.log(`  [page ${m.type()}] ${m.text()}`);
+  });
+  return {
+    context,
+    page,
+    problems,
+    async close() {
+      await context.close().catch(() => {});
+      fs.rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+// makeFile writes `size` bytes of random data (deterministic from name) to the test folder,
+// and returns {path, name, size, sha256}. Files are kept between runs when they match.
+function makeFile(name, size, seed = name) {
+  const file = path.join(env.files, name);
+  const meta = `${file}.sha256`;
+  if (fs.existsSync(file) && fs.existsSync(meta) && fs.statSync(file).size === size) {
+    const [hash, s] = fs.readFileSync(meta, "utf8").trim().split(" ");
+    if (s === String(seed)) return { path: file, name, size, sha256: hash };
+  }
+  const fd = fs.openSync(file, "w");
+  const hash = crypto.createHash("sha256");
+  // A counter-mode stream from the seed: fast, reproducible, incompressible.
+  const key = crypto.createHash("sha256").update(String(seed)).digest();
+  const cipher = crypto.createCipheriv("aes-256-ctr", key, Buffer.alloc(16));
+  const zero = Buffer.alloc(8 * MiB);
+  for (let left = size; left > 0;) {
+    const n = Math.min(left, zero.length);
+    const chunk = cipher.update(zero.subarray(0, n));
+    fs.writeSync(fd, chunk);
+    hash.update(chunk);
+    left -= n;
+  }
+  fs.closeSync(fd);
+  const sha256 = hash.digest("hex");
+  fs.writeFileSync(meta, `${sha256} ${seed}\n`);
+  return { path: file, name, size, sha256 };
+}
+
+// A fresh copy of a file under another name (same bytes, new last-modified).
+function copyFile(f, name) {
+  const to = path.join(env.files, name);
+  fs.copyFileSync(f.path, to);
+  return Object.assign({}, f, { path: to, name });
+}
+
+async function emu(method, route, body) {
+  const res = await fetch(env.emulator + route, {
+    method,
+    headers: body ? { "Content-Type": "application/json" } : {},
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${method} ${route}: HTTP ${res.status}: ${text}`);
+  return text ? JSON.parse(text) : null;
+}
+
+const emulator = {
+  files: () => emu("GET", "/_emulator/files?library=smhdev&space=-"),
+  uploads: () => emu("GET", "/_emulator/uploads?library=smhdev&space=-"),
+  stats: () => emu("GET", "/_emulator/stats"),
+  faults: (f) => emu("POST", "/_emulator/faults", f || {}),
+  expire: (what) => emu("POST", "/_emulator/expire", what || { tokens: true, uploads: true }),
+  reset: () => emu("POST", "/_emulator/reset"),
+};
+
+function pathOf(entry) {
+  return String(entry.path || "").replace(/^\/?/, "/");
+}
+
+// assertStored checks the emulator holds a confirmed file at path with the bytes of f.
+async function assertStored(f, fullPath) {
+  const files = await emulator.files();
+  const want = pathOf({ path: fullPath });
+  const got = files.find((e) => pathOf(e) === want);
+  assert.ok(got, `the emulator has no file ${want}; it has: ${files.map(pathOf).join(", ")}`);
+  assert.equal(got.size, f.size, `size of ${want}`);
+  assert.equal(got.sha256, f.sha256, `sha256 of ${want} (local ${f.name})`);
+  return got;
+}
+
+async function shot(page, name, opts = {}) {
+  const file = path.join(env.results, `${name}.png`);
+  if (opts.element) await page.locator(opts.element).first().screenshot({ path: file, animations: "disabled" });
+  else await page.screenshot({ path: file, fullPage: !!opts.fullPage, animations: "disabled" });
+  return file;
+}
+
+// The element's file input (Playwright's CSS engine pierces open shadow roots).
+function fileInput(page, sel = "ferry-uploader") {
+  return page.locator(`${sel} input[type=file]:not([webkitdirectory])`).first();
+}
+
+// Waits until every listed task of the element is settled, returns their snapshots.
+async function settle(page, opts = {}) {
+  const sel = opts.selector || "ferry-uploader";
+  const states = opts.states || ["done", "rapid", "failed", "canceled"];
+  await page.waitForFunction(([sel, states, n]) => {
+    const el = document.querySelector(sel);
+    const tasks = el ? el.tasks : [];
+    return tasks.length >= n && tasks.every((t) => states.includes(t.state));
+  }, [sel, states, opts.count || 1], { timeout: opts.timeout || 60000, polling: 100 });
+  return page.evaluate((sel) => document.querySelector(sel).tasks.map((t) => t.snapshot()), sel);
+}
+
+async function waitTask(page, predicate, arg, timeout = 60000) {
+  await page.waitForFunction(predicate, arg, { timeout, polling: 50 });
+}
+
+// runs fn with a browser; on failure it saves a screenshot named after the test.
+async function withBrowser(t, fn, opts) {
+  const b = await launch(opts);
+  try {
+    await fn(b);
+    assert.deepEqual(b.problems.filter((p) => !(opts && opts.allow && opts.allow.test(p))), [], "errors on the page");
+  } catch (e) {
+    const name = `FAILED-${String(t.name).replace(/[^\w-]+/g, "_")}`;
+    await shot(b.page, name, { fullPage: true }).catch(() => {});
+    if (b.problems.length) e.message += `\npage problems:\n  ${b.problems.join("\n  ")}`;
+    throw e;
+  } finally {
+    await b.close();
+  }
+}
+
+module.exports = { env, MiB, launch, makeFile, copyFile, emulator, assertStored, shot, fileInput, settle, waitTask, withBrowser, pathOf };

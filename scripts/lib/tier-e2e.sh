@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# The browser end-to-end tier of scripts/test: headless Debian chromium, driven by
+# playwright-core, against the real pieces on loopback:
+#   - the SMH emulator (in memory) on a free port;
+#   - the dev server (web/ + the token function in dev mode, default policy: confirm through
+#     the function) on a free port;
+#   - a second dev server whose role may confirm directly, so quick upload can complete.
+# Then `node --test e2e/`; screenshots go to test-results/e2e/. Every child is stopped at
+# the end, whatever happens.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+source scripts/lib/common.sh
+
+need_go
+ensure_npm
+ensure_chromium
+
+step "e2e: building the emulator, the dev server and the engine"
+mkdir -p .dev/bin test-results/e2e
+go build -o .dev/bin/emulator ./scripts/emulator
+go build -o .dev/bin/devserver ./scripts/devserver
+[ -x scripts/build-wasm ] || die "scripts/build-wasm is missing: the browser tests need the wasm engine"
+scripts/build-wasm
+for f in web/ferry.wasm web/wasm_exec.js web/worker.js; do
+  [ -f "$f" ] || die "$f is missing after scripts/build-wasm"
+done
+go run ./scripts/sri -dir web
+
+free_port() {
+  local p
+  for _ in $(seq 1 200); do
+    p=$((20000 + RANDOM % 40000))
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
+      echo "$p"
+      return 0
+    fi
+  done
+  die "no free port found"
+}
+
+set -m
+pids=()
+logs=$(mktemp -d)
+cleanup() {
+  local p
+  for p in "${pids[@]}"; do kill -TERM -- "-$p" 2>/dev/null || true; done
+  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
+  rm -rf "$logs"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+show_logs() {
+  local f
+  for f in "$logs"/*.log; do
+    printf '\n--- %s (last 40 lines) ---\n' "$(basename "$f")"
+    tail -n 40 "$f"
+  done
+}
+
+EMU_PORT=$(free_port)
+.dev/bin/emulator -addr "127.0.0.1:$EMU_PORT" >"$logs/emulator.log" 2>&1 &
+pids+=($!)
+wait_http "http://127.0.0.1:$EMU_PORT/_emulator/healthz" 30 || { show_logs; die "the emulator did not become ready"; }
+
+# A page of one's own on another origin (e2e/api.test.js) loads ferry.js from the dev
+# server and calls its token function: its origin is allowed too.
+OWN_PORT=$(free_port)
+start_devserver() { # name port [extra env...]
+  local name=$1 port=$2
+  shift 2
+  env SMH_API_BASE="http://127.0.0.1:$EMU_PORT" SMH_LIBRARY_ID=smhdev SMH_LIBRARY_SECRET=devsecret \
+    DEV_MODE=1 AUTH_MODE=anonymous ALLOWED_ORIGINS="http://127.0.0.1:$port,http://127.0.0.1:$OWN_PORT" RATE_LIMIT=off "$@" \
+    .dev/bin/devserver -addr "127.0.0.1:$port" -web web >"$logs/$name.log" 2>&1 &
+  pids+=($!)
+  wait_http "http://127.0.0.1:$port/healthz" 30 || { show_logs; die "the dev server ($name) did not become ready"; }
+}
+
+WEB_PORT=$(free_port)
+start_devserver devserver "$WEB_PORT"
+DIRECT_PORT=$(free_port)
+start_devserver devserver-direct "$DIRECT_PORT" \
+  POLICY='{"roles":{"uploader":{"grants":["upload_file"],"space":"-","pathPrefix":"/users/{sub}/","maxFileSize":5368709120,"allowedTypes":[],"period":3600,"confirm":"direct"}}}'
+
+step "e2e: node --test e2e/ (chromium $("$CHROMIUM_PATH" --version 2>/dev/null | grep -o '[0-9][0-9.]*' | head -1))"
+export FERRY_E2E_URL="http://127.0.0.1:$WEB_PORT"
+export FERRY_E2E_DIRECT_URL="http://127.0.0.1:$DIRECT_PORT"
+export FERRY_E2E_EMULATOR="http://127.0.0.1:$EMU_PORT"
+export FERRY_E2E_OWN_PORT=$OWN_PORT
+export FERRY_E2E_FILES=${FERRY_E2E_FILES:-.dev/e2e-files}
+export FERRY_E2E_RESULTS=test-results/e2e
+start=$SECONDS
+if ! node --test --test-concurrency=1 --test-timeout=240000 e2e/; then
+  show_logs
+  die "browser end-to-end tests failed (screenshots in test-results/e2e/)"
+fi
+ok "browser end-to-end tests passed in $((SECONDS - start)) s (screenshots in test-results/e2e/)"
