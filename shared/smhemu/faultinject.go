@@ -1,0 +1,69 @@
+package smhemu
+
+import (
+	"io"
+	"net"
+	"net/http"
+	"time"
+)
+
+// injectFault applies the latency and the fault drawn for this request, before the
+// request touches any state. It reports whether the request has been answered.
+func (e *Emulator) injectFault(c *call) bool {
+	d := e.faults.decide(c.rt.plane)
+	if d.latency > 0 {
+		t := time.NewTimer(d.latency)
+		select {
+		case <-t.C:
+		case <-c.r.Context().Done():
+		case <-e.done:
+		}
+		t.Stop()
+	}
+	switch d.kind {
+	case "":
+		return false
+	case "500", "503":
+		err := ErrInternal.with("injected fault")
+		if d.kind == "503" {
+			err = ErrServiceUnavailable.with("injected fault")
+			c.w.Header().Set("Retry-After", "1")
+		}
+		e.writeError(c, err) // drains the body first
+	case "reset":
+		if c.rt.plane == planeData && c.r.ContentLength > 0 {
+			_, _ = io.CopyN(io.Discard, c.r.Body, c.r.ContentLength/2)
+		}
+		c.w.fault = "reset"
+		abort(c, 0, nil, nil)
+	case "stall":
+		c.w.fault = "stall"
+		abort(c, d.stall, d.stop, e.done)
+	}
+	return true
+}
+
+// abort takes the connection over, waits (a stall) until hold passes, the faults change
+// (stop), the emulator closes (done) or the client goes away, then drops it with a TCP
+// RST (SO_LINGER 0). Without a connection to take over (the in-memory transport) it
+// panics with http.ErrAbortHandler, which that transport turns into a connection error.
+func abort(c *call, hold time.Duration, stop, done <-chan struct{}) {
+	conn, _, err := http.NewResponseController(c.w).Hijack()
+	if hold > 0 {
+		t := time.NewTimer(hold)
+		select {
+		case <-t.C:
+		case <-stop:
+		case <-done:
+		case <-c.r.Context().Done():
+		}
+		t.Stop()
+	}
+	if err != nil {
+		panic(http.ErrAbortHandler)
+	}
+	if tc, ok := conn.(*net.TCPConn); ok {
+		_ = tc.SetLinger(0)
+	}
+	_ = conn.Close()
+}

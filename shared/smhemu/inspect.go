@@ -1,0 +1,342 @@
+package smhemu
+
+import (
+	"bytes"
+	"cmp"
+	"io"
+	"maps"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Go-side helpers: tests arrange and inspect the emulator's state with these, without
+// HTTP. They mirror the test-control API.
+
+// FileInfo is a confirmed file as GET /_emulator/files lists it.
+type FileInfo struct {
+	Space  string `json:"space"`
+	Path   string `json:"path"` // "/dir/name.ext"
+	Size   int64  `json:"size"`
+	SHA256 string `json:"sha256"` // lowercase hex of the whole content
+	CRC64  string `json:"crc64"`  // CRC-64/XZ, decimal
+}
+
+// Files lists the confirmed files of a library, of one space or (spaceID "") of all,
+// ordered by space and path.
+func (e *Emulator) Files(library, spaceID string) ([]FileInfo, error) {
+	type item struct {
+		space, path string
+		fd          *fileData
+	}
+	var items []item
+	var need []*fileData
+	e.mu.Lock()
+	spaces, err := e.spacesLocked(library, spaceID)
+	for _, sp := range spaces {
+		for k, n := range sp.Nodes {
+			if n.File != nil {
+				items = append(items, item{sp.ID, "/" + k, n.File})
+				if n.File.SHA256 == "" {
+					need = append(need, n.File)
+				}
+			}
+		}
+	}
+	e.mu.Unlock()
+	if err != nil {
+		return nil, err
+	}
+	e.computeDigests(need)
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	out := make([]FileInfo, 0, len(items))
+	for _, it := range items {
+		out = append(out, FileInfo{Space: it.space, Path: it.path, Size: it.fd.Size, SHA256: it.fd.SHA256, CRC64: crcString(it.fd.CRC64)})
+	}
+	slices.SortFunc(out, func(a, b FileInfo) int { return cmp.Or(strings.Compare(a.Space, b.Space), strings.Compare(a.Path, b.Path)) })
+	return out, nil
+}
+
+func (e *Emulator) spacesLocked(library, spaceID string) ([]*space, error) {
+	l := e.st.Libraries[library]
+	if l == nil {
+		return nil, ErrLibraryNotFound.with("no library %q", library)
+	}
+	if spaceID == "" {
+		return slices.Collect(maps.Values(l.Spaces)), nil
+	}
+	sp := l.Spaces[spaceID]
+	if sp == nil {
+		return nil, ErrSpaceNotFound.with("no space %q in library %q", spaceID, library)
+	}
+	return []*space{sp}, nil
+}
+
+// UploadInfo is an open upload task as GET /_emulator/uploads lists it.
+type UploadInfo struct {
+	ConfirmKey   string    `json:"confirmKey"`
+	Library      string    `json:"library"`
+	Space        string    `json:"space"`
+	Path         string    `json:"path"` // the target path given at begin, "/dir/name.ext"
+	Multipart    bool      `json:"multipart"`
+	UploadID     string    `json:"uploadId,omitempty"`
+	Parts        []int     `json:"parts"` // numbers of the parts received (1 for a simple upload's body)
+	Size         int64     `json:"size"`  // bytes received and kept
+	DeclaredSize *int64    `json:"declaredSize,omitempty"`
+	CreationTime time.Time `json:"creationTime"`
+	Expiration   time.Time `json:"expiration"` // of the current data-plane signature
+}
+
+// OpenUploads lists the open (unconfirmed, uncanceled) upload tasks of a library, of one
+// space or (spaceID "") of all, oldest first.
+func (e *Emulator) OpenUploads(library, spaceID string) ([]UploadInfo, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if _, err := e.spacesLocked(library, spaceID); err != nil {
+		return nil, err
+	}
+	out := []UploadInfo{}
+	for _, u := range e.st.Uploads {
+		if u.Library != library || spaceID != "" && u.Space != spaceID {
+			continue
+		}
+		ui := UploadInfo{ConfirmKey: u.ConfirmKey, Library: u.Library, Space: u.Space, Path: "/" + pathKey(u.Path),
+			Multipart: u.Multipart, UploadID: u.UploadID, Parts: slices.Sorted(maps.Keys(u.Parts)), Size: u.partsSize(),
+			CreationTime: u.Created, Expiration: u.Sig.End}
+		if u.Declared >= 0 {
+			d := u.Declared
+			ui.DeclaredSize = &d
+		}
+		out = append(out, ui)
+	}
+	slices.SortFunc(out, func(a, b UploadInfo) int {
+		return cmp.Or(a.CreationTime.Compare(b.CreationTime), strings.Compare(a.ConfirmKey, b.ConfirmKey))
+	})
+	return out, nil
+}
+
+// Stats returns the request, fault and data-plane counters.
+func (e *Emulator) Stats() Stats {
+	s := e.stats.snapshot()
+	s.FaultsInjected = e.faults.count()
+	return s
+}
+
+// SetFaults replaces the fault configuration (the zero value clears it) and restarts
+// the fault streams from its seed.
+func (e *Emulator) SetFaults(cfg FaultConfig) error {
+	if err := cfg.validate(); err != nil {
+		return err
+	}
+	e.faults.set(cfg)
+	return nil
+}
+
+// Faults returns the fault configuration in force.
+func (e *Emulator) Faults() FaultConfig { return e.faults.config() }
+
+// ExpireNow makes every token (tokens) and every data-plane signature (uploads) issued
+// so far expire now. Upload tasks stay open: renew them for new signatures. It returns
+// how many tokens and open upload tasks it expired.
+func (e *Emulator) ExpireNow(tokens, uploads bool) (expiredTokens, expiredUploads int, err error) {
+	err = e.update(func() error {
+		now := e.now()
+		if tokens {
+			for _, t := range e.st.Tokens {
+				if now.Before(t.Expiry) {
+					t.Expiry, t.HardExpiry = now, now
+					expiredTokens++
+				}
+			}
+		}
+		if uploads {
+			e.st.SigExpiredThrough = e.st.SigSerial
+			expiredUploads = len(e.st.Uploads)
+		}
+		return nil
+	})
+	return expiredTokens, expiredUploads, err
+}
+
+// Reset drops all state: files, upload tasks, tokens, spaces created at run time,
+// faults and stats. Configured libraries and spaces remain, empty.
+func (e *Emulator) Reset() error {
+	e.faults.set(FaultConfig{})
+	e.faults.resetCount()
+	e.stats.reset()
+	return e.update(func() error {
+		old := e.st
+		for _, l := range old.Libraries {
+			for _, sp := range l.Spaces {
+				e.releaseLocked(sp.removeTreeAll())
+			}
+		}
+		for _, u := range old.Uploads {
+			e.dropTaskLocked(u)
+			for _, p := range u.Parts {
+				e.releaseLocked([]blobRef{p.Blob})
+			}
+		}
+		e.st = &state{SignKey: old.SignKey, SigSerial: old.SigSerial, SigExpiredThrough: old.SigSerial,
+			Tokens: map[string]*token{}, Libraries: map[string]*libState{}, Uploads: map[string]*upload{}, objects: map[string]string{}}
+		e.ensureSpaces()
+		return nil
+	})
+}
+
+// TokenRequest describes a token for IssueToken, as the token API's parameters do.
+type TokenRequest struct {
+	Spaces    []string
+	UserID    string
+	ClientID  string
+	SessionID string
+	Grants    []string
+	Period    int64 // seconds; 0 means the default, others are clamped like the API does
+}
+
+// IssueToken creates an access token without HTTP and returns its value.
+func (e *Emulator) IssueToken(library string, req TokenRequest) (string, error) {
+	lib, ok := e.libs[library]
+	if !ok {
+		return "", ErrLibraryNotFound.with("no library %q", library)
+	}
+	grants, err := parseGrants(strings.Join(req.Grants, ","))
+	if err != nil {
+		return "", err
+	}
+	req.Grants = grants
+	if req.Period <= 0 {
+		req.Period = DefaultPeriod
+	}
+	req.Period = min(max(req.Period, MinPeriod), MaxPeriod)
+	var v string
+	err = e.update(func() error {
+		t, err := e.issueLocked(lib, req)
+		if t != nil {
+			v = t.Value
+		}
+		return err
+	})
+	return v, err
+}
+
+// CreateSpace adds a tenant space to a multi-tenant library and returns its id.
+func (e *Emulator) CreateSpace(library string) (string, error) {
+	lib, ok := e.libs[library]
+	switch {
+	case !ok:
+		return "", ErrLibraryNotFound.with("no library %q", library)
+	case !lib.MultiTenant:
+		return "", ErrNotMultiSpaceLibrary
+	}
+	id := newSpaceID()
+	err := e.update(func() error {
+		e.st.Libraries[library].Spaces[id] = &space{ID: id, Created: e.now(), MultiAlbum: lib.MultiAlbum, Nodes: map[string]*node{}}
+		return nil
+	})
+	return id, err
+}
+
+// splitUserPath parses "/a/b" or "a/b" into path levels.
+func splitUserPath(p string, dir bool) ([]string, error) {
+	p = strings.Trim(p, "/")
+	if p == "" {
+		if dir {
+			return nil, nil
+		}
+		return nil, ErrEmptyPath
+	}
+	levels := strings.Split(p, "/")
+	return levels, validatePath(levels, dir)
+}
+
+// MakeDir creates a directory and its missing parents (an existing one is fine).
+func (e *Emulator) MakeDir(library, spaceID, dirPath string) error {
+	p, err := splitUserPath(dirPath, true)
+	if err != nil {
+		return err
+	}
+	return e.update(func() error {
+		sps, err := e.spacesLocked(library, cmp.Or(spaceID, "-"))
+		if err != nil {
+			return err
+		}
+		return e.mkdirAllLocked(sps[0], p)
+	})
+}
+
+func (e *Emulator) mkdirAllLocked(sp *space, p []string) error {
+	now := e.now()
+	for i := 1; i <= len(p); i++ {
+		n := sp.get(p[:i])
+		switch {
+		case n == nil:
+			sp.Nodes[pathKey(p[:i])] = newNode(now, nil)
+		case !n.isDir():
+			return ErrSameNameExists.with("/%s is a file", pathKey(p[:i]))
+		}
+	}
+	return nil
+}
+
+// PutFile stores a file as if uploaded and confirmed, creating missing parent
+// directories and replacing a file at that path. Media-library rules are not applied.
+func (e *Emulator) PutFile(library, spaceID, filePath string, data []byte) error {
+	p, err := splitUserPath(filePath, false)
+	if err != nil {
+		return err
+	}
+	ref, err := e.store.write(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		return err
+	}
+	u := &upload{Path: p, Declared: -1, Parts: map[int]*part{1: {Number: 1, Blob: ref}}}
+	fd, err := assemble(u)
+	if err != nil {
+		return err
+	}
+	err = e.update(func() error {
+		sps, err := e.spacesLocked(library, cmp.Or(spaceID, "-"))
+		if err != nil {
+			return err
+		}
+		if err := e.mkdirAllLocked(sps[0], p[:len(p)-1]); err != nil {
+			return err
+		}
+		_, err = e.placeLocked(e.libs[library], sps[0], p, "overwrite", true, fd)
+		return err
+	})
+	if err != nil {
+		e.store.remove(ref.ID)
+	}
+	return err
+}
+
+// ReadFile returns the content of a stored file.
+func (e *Emulator) ReadFile(library, spaceID, filePath string) ([]byte, error) {
+	p, err := splitUserPath(filePath, false)
+	if err != nil {
+		return nil, err
+	}
+	e.mu.Lock()
+	sps, err := e.spacesLocked(library, cmp.Or(spaceID, "-"))
+	var fd *fileData
+	if err == nil {
+		if n := sps[0].get(p); n != nil && n.File != nil {
+			fd = n.File
+		} else {
+			err = ErrFileNotFound
+		}
+	}
+	e.mu.Unlock()
+	if err != nil {
+		return nil, err
+	}
+	r, err := openContent(e.store, fd.Blobs)
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	return io.ReadAll(io.NewSectionReader(r, 0, r.size))
+}

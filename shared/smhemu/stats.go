@@ -1,0 +1,114 @@
+package smhemu
+
+import (
+	"io"
+	"maps"
+	"sync"
+)
+
+// Stats is the answer of GET /_emulator/stats.
+type Stats struct {
+	// Requests counts API and data-plane requests by "METHOD route" and outcome (the
+	// status code, or "reset" / "stall" for an injected connection fault).
+	Requests       map[string]map[string]uint64 `json:"requests"`
+	FaultsInjected uint64                       `json:"faultsInjected"`
+	DataPlane      DataPlaneStats               `json:"dataPlane"`
+}
+
+// DataPlaneStats counts body bytes the data plane read, faulted requests included.
+type DataPlaneStats struct {
+	BytesReceived uint64                 `json:"bytesReceived"`
+	ByUpload      map[string]UploadStats `json:"byUpload"`
+}
+
+// UploadStats are the counters of one upload task (kept after confirm until reset): its
+// path (the final one once confirmed), the bytes it holds (the file size once confirmed)
+// and the body bytes received for it, retries included.
+type UploadStats struct {
+	Path          string `json:"path"`
+	Size          int64  `json:"size"`
+	BytesReceived uint64 `json:"bytesReceived"`
+}
+
+type statsRecorder struct {
+	mu       sync.Mutex
+	requests map[string]map[string]uint64
+	bytes    uint64
+	byUpload map[string]*UploadStats
+}
+
+func (s *statsRecorder) reset() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.requests, s.bytes, s.byUpload = map[string]map[string]uint64{}, 0, map[string]*UploadStats{}
+}
+
+func (s *statsRecorder) request(route, outcome string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	m := s.requests[route]
+	if m == nil {
+		m = map[string]uint64{}
+		s.requests[route] = m
+	}
+	m[outcome]++
+}
+
+func (s *statsRecorder) trackUpload(confirmKey, path string, size int64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	u := s.byUpload[confirmKey]
+	if u == nil {
+		u = &UploadStats{}
+		s.byUpload[confirmKey] = u
+	}
+	u.Path, u.Size = path, size
+}
+
+func (s *statsRecorder) addBytes(confirmKey string, n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.bytes += uint64(n)
+	if u := s.byUpload[confirmKey]; u != nil {
+		u.BytesReceived += uint64(n)
+	}
+}
+
+func (s *statsRecorder) snapshot() Stats {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	st := Stats{Requests: map[string]map[string]uint64{}, DataPlane: DataPlaneStats{BytesReceived: s.bytes, ByUpload: map[string]UploadStats{}}}
+	for k, v := range s.requests {
+		st.Requests[k] = maps.Clone(v)
+	}
+	for k, v := range s.byUpload {
+		st.DataPlane.ByUpload[k] = *v
+	}
+	return st
+}
+
+// countingBody counts the body bytes the data plane reads.
+type countingBody struct {
+	io.ReadCloser
+	stats      *statsRecorder
+	confirmKey string
+}
+
+func (b *countingBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	if n > 0 {
+		b.stats.addBytes(b.confirmKey, n)
+	}
+	return n, err
+}
+
+// countBody wraps a data-plane request body; bytes of a PUT count for its upload task.
+func (e *Emulator) countBody(body io.ReadCloser, rt *route) io.ReadCloser {
+	ck := ""
+	if rt.op == opDataPut || rt.op == opDataPartPut {
+		e.mu.Lock()
+		ck = e.st.objects[rt.key]
+		e.mu.Unlock()
+	}
+	return &countingBody{ReadCloser: body, stats: &e.stats, confirmKey: ck}
+}
