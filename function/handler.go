@@ -1,0 +1,221 @@
+package function
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"os"
+	"time"
+
+	"github.com/ferry-upload/ferry/shared/smh"
+	"github.com/ferry-upload/ferry/shared/smh/smhhttp"
+)
+
+type handler struct {
+	cfg     Config
+	smh     *smh.Client
+	auth    authenticator
+	cors    *cors
+	limiter *limiter
+	tokens  *serverTokens
+	hook    *webhook
+	log     *slog.Logger
+	routes  map[string]map[string]routeFunc
+}
+
+type routeFunc func(w http.ResponseWriter, r *http.Request) error
+
+// New validates cfg and returns the function's handler. It refuses to start (returns an
+// error naming the variable) on anything unsafe or unknown.
+func New(cfg Config) (http.Handler, error) {
+	cfg, err := cfg.withDefaults()
+	if err != nil {
+		return nil, fmt.Errorf("token function: refusing to start: %w", err)
+	}
+	client := cfg.HTTPClient
+	if client == nil {
+		client = defaultHTTPClient()
+	}
+	logger := cfg.Logger
+	if logger == nil {
+		logger = slog.New(slog.NewJSONHandler(os.Stderr, nil))
+	}
+	sc := &smh.Client{BaseURL: cfg.APIBase, LibraryID: cfg.LibraryID,
+		Doer: retryDoer{next: smhhttp.Doer{Client: client}, timeout: cfg.UpstreamTimeout, pause: 200 * time.Millisecond}}
+	h := &handler{
+		cfg:     cfg,
+		smh:     sc,
+		cors:    newCORS(cfg.AllowedOrigins),
+		limiter: newLimiter(cfg.RateLimit, cfg.Now),
+		tokens:  &serverTokens{client: sc, secret: cfg.LibrarySecret, now: cfg.Now, cache: map[tokenKey]cachedToken{}},
+		log:     logger,
+	}
+	if cfg.Auth.Mode == AuthAnonymous {
+		h.auth = anonymousAuth{}
+	} else {
+		ja := &jwtAuth{cfg: cfg.Auth, now: cfg.Now}
+		if cfg.Auth.HS256Secret != "" {
+			ja.secret = []byte(cfg.Auth.HS256Secret)
+		} else {
+			ja.keys = &jwks{url: cfg.Auth.JWKSURL, client: client, now: cfg.Now}
+		}
+		h.auth = ja
+	}
+	if cfg.WebhookURL != "" {
+		h.hook = &webhook{url: cfg.WebhookURL, secret: cfg.WebhookSecret, client: client, now: cfg.Now, sleep: sleepCtx}
+	}
+	h.routes = map[string]map[string]routeFunc{
+		"/v1/token":     {http.MethodPost: h.postToken, http.MethodDelete: h.deleteToken},
+		"/v1/confirm":   {http.MethodPost: h.postConfirm},
+		"/v1/directory": {http.MethodPost: h.postDirectory},
+		"/healthz":      {http.MethodGet: h.healthz, http.MethodHead: h.healthz},
+	}
+	return h, nil
+}
+
+func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	l := &reqLog{id: newRequestID()}
+	r = r.WithContext(withReqLog(r.Context(), l))
+	w.Header().Set("X-Request-Id", l.id)
+	w.Header().Add("Vary", "Origin")
+	path := r.URL.Path
+	if len(path) > 256 {
+		path = path[:256]
+	}
+	sw := &statusWriter{ResponseWriter: w}
+	err := h.serve(sw, r)
+	if err != nil {
+		writeError(sw, l.id, err)
+	}
+	var code string
+	if err != nil {
+		code = asError(err).Code
+	}
+	h.logRequest(r.Context(), l, r.Method, path, sw.status, code, err, start)
+}
+
+// serve runs one request: CORS, routing, then the route. A panic becomes Internal (its
+// value is logged by type only: it could hold anything).
+func (h *handler) serve(w http.ResponseWriter, r *http.Request) (err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			err = &Error{Code: CodeInternal, Status: http.StatusInternalServerError, Message: "internal error",
+				Cause: fmt.Errorf("panic (%T)", v)}
+		}
+	}()
+	origin := r.Header.Get("Origin")
+	if origin != "" {
+		if !h.cors.allowed(origin) {
+			return &Error{Code: CodeOriginNotAllowed, Status: http.StatusForbidden, Message: "this origin may not call the token function"}
+		}
+		h.cors.apply(w.Header(), origin)
+	}
+	methods, ok := h.routes[r.URL.Path]
+	if r.Method == http.MethodOptions {
+		if !ok {
+			return newError(CodeInvalidRequest, http.StatusNotFound, "no such route")
+		}
+		if origin == "" {
+			w.Header().Set("Allow", corsMethods)
+			w.WriteHeader(http.StatusNoContent)
+			return nil
+		}
+		h.cors.preflight(w, r, origin)
+		return nil
+	}
+	if !ok {
+		return newError(CodeInvalidRequest, http.StatusNotFound, "no such route")
+	}
+	fn, ok := methods[r.Method]
+	if !ok {
+		e := newError(CodeInvalidRequest, http.StatusMethodNotAllowed, "method not allowed")
+		e.Header = map[string]string{"Allow": allowOf(methods)}
+		return e
+	}
+	if r.URL.RawQuery != "" && r.URL.Path != "/healthz" {
+		// Nothing is read from the query; refusing it makes grant or space injection
+		// through ?grant=… visible instead of silently ignored.
+		return errInvalid("query parameters are not accepted; send a JSON body")
+	}
+	return fn(w, r)
+}
+
+func allowOf(methods map[string]routeFunc) string {
+	s := ""
+	for _, m := range []string{http.MethodGet, http.MethodHead, http.MethodPost, http.MethodDelete} {
+		if methods[m] != nil {
+			if s != "" {
+				s += ", "
+			}
+			s += m
+		}
+	}
+	return s
+}
+
+// authenticate identifies the caller and applies the per-user rate limit.
+func (h *handler) authenticate(r *http.Request) (*Identity, error) {
+	id, err := h.auth.authenticate(r.Context(), r)
+	if err != nil {
+		return nil, err
+	}
+	if id.ViaCookie && (r.Header.Get("Origin") == "" || h.cors.any) {
+		return nil, errUnauthenticated("a JWT from a cookie is accepted only with an allowed Origin header")
+	}
+	logOf(r.Context()).who(id, nil)
+	if ok, wait := h.limiter.allow(id.Subject); !ok {
+		secs := int(wait/time.Second) + 1
+		e := newError(CodeRateLimited, http.StatusTooManyRequests, "too many requests; retry in %d s", secs)
+		e.Header = map[string]string{"Retry-After": fmt.Sprint(secs)}
+		return nil, e
+	}
+	return id, nil
+}
+
+// resolve applies the policy: the caller's role, space (requestedSpace is honoured only
+// where the policy allows it) and area.
+func (h *handler) resolve(r *http.Request, id *Identity, requestedSpace string) (*scope, error) {
+	sc, err := h.cfg.Policy.resolve(id, requestedSpace)
+	if err != nil {
+		return nil, err
+	}
+	logOf(r.Context()).who(id, sc)
+	return sc, nil
+}
+
+func (h *handler) healthz(w http.ResponseWriter, r *http.Request) error {
+	writeJSON(w, http.StatusOK, map[string]bool{"ok": true})
+	return nil
+}
+
+// background runs task after the answer where the platform allows it, else now.
+func (h *handler) background(task func(ctx context.Context)) {
+	if h.cfg.Background != nil {
+		h.cfg.Background(func() { task(context.Background()) })
+		return
+	}
+	task(context.Background())
+}
+
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
