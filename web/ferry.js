@@ -454,7 +454,17 @@ importScripts(${JSON.stringify(new URL("wasm_exec.js", BASE).href)}, ${JSON.stri
     }
   }
 
-  // Engine is the page's end of the worker protocol (see wasm/PROTOCOL.md).
+  // Engine is the page's end of the worker protocol (see wasm/PROTOCOL.md). What the page
+  // sends and expects, all plain structured-clone messages:
+  //   page → worker  {type:"init", config}                        worker → page {type:"ready"} | {type:"fatal", code, message}
+  //   page → worker  {type:"upload", taskId, file, options:{path, conflict, labels, meta}}
+  //   page → worker  {type:"pause"|"resume"|"retry"|"cancel", taskId}
+  //   page → worker  {type:"restorable", id}                      worker → page {type:"reply", id, result:{entries}}
+  //   page → worker  {type:"resumeEntry", taskId, entryId, file, options}
+  //   page → worker  {type:"signOut", id}                         worker → page {type:"reply", id, result|error}
+  //   worker → page  {type:"snapshot", snapshot, result?}         (result with done/rapid: {path,name,size,crc64,eTag,rapid})
+  //   worker → page  {type:"total", total:{loaded,size,fraction,bytesPerSecond,etaSeconds}}
+  //   worker → page  {type:"headers", id}                         page → worker {type:"headers", id, headers, error?}
   class Engine {
     constructor(config, getHeaders) {
       this.config = config;

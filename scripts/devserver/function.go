@@ -1,11 +1,22 @@
 package main
 
-import "net/http"
+import (
+	"log/slog"
+	"net/http"
+	"os"
 
-// inProcessFunction runs the token function inside the dev server.
-// (Placeholder until package function lands: answers 503.)
+	"github.com/ferry-upload/ferry/function"
+)
+
+// inProcessFunction runs the token function inside the dev server, configured from the
+// environment (SMH_API_BASE, SMH_LIBRARY_ID, SMH_LIBRARY_SECRET, DEV_MODE, AUTH_MODE,
+// ALLOWED_ORIGINS, POLICY, …: the names every adapter reads).
 func inProcessFunction() (http.Handler, error) {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		http.Error(w, `{"code":"Internal","message":"the token function is not built yet"}`, http.StatusServiceUnavailable)
-	}), nil
+	cfg, err := function.ConfigFromLookup(os.LookupEnv)
+	if err != nil {
+		return nil, err
+	}
+	cfg.Logger = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	cfg.Background = func(task func()) { go task() }
+	return function.New(cfg)
 }
