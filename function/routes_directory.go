@@ -33,15 +33,18 @@ func (h *handler) postDirectory(w http.ResponseWriter, r *http.Request) error {
 	}
 	l := logOf(r.Context())
 	l.grants = grantsDirectory
+	if path == "" {
+		return errInvalid("path is required: the directory's full library path")
+	}
 	segs, why := splitPath(path)
 	if why != "" {
 		return errPolicy("the path is not acceptable: %s", why)
 	}
-	if len(segs) == 0 {
-		return errInvalid("path: give the directory's full library path")
-	}
 	if !underPrefix(segs, sc.Prefix, false) {
 		return errPolicy("the directory is outside your area %s", sc.PrefixString())
+	}
+	if len(segs) == 0 {
+		return errInvalid("path: give the directory's full library path")
 	}
 	p := joinPath(segs)
 	l.add(slog.String("dir", p))
