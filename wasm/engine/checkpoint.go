@@ -1,0 +1,185 @@
+package engine
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"strconv"
+	"sync"
+
+	"github.com/ferry-upload/ferry/shared/smhhash"
+)
+
+// CheckpointVersion is the version of the Checkpoint format; other versions are ignored.
+const CheckpointVersion = 1
+
+// Checkpoint is what survives a reload: enough to find the upload task again and to check,
+// before trusting them, that the parts already sent still match the file.
+//
+// It is keyed by library, space, target path, file name, size and last-modified (its ID)
+// and holds the beginningHash: a stored checkpoint whose beginningHash differs from the
+// file's (its first MiB changed) is still the same upload slot, and is resumed with every
+// part verified (the changed part is sent again).
+type Checkpoint struct {
+	V             int    `json:"v"`
+	ID            string `json:"id"`
+	Driver        string `json:"driver"`
+	Library       string `json:"library"`
+	Space         string `json:"space"`
+	UserID        string `json:"userId,omitempty"`
+	Path          string `json:"path"` // target path as asked (the final name is known at confirm)
+	Name          string `json:"name"`
+	Size          int64  `json:"size"`
+	LastModified  int64  `json:"lastModified"` // ms since the epoch
+	BeginningHash string `json:"beginningHash"`
+	// Options are the upload's options, the page's path among them (for Restore).
+	Options UploadOptions `json:"options"`
+	// PartSize of the session's parts.
+	PartSize int64 `json:"partSize"`
+	// Chain is the chained-hash state while the full hash is computed.
+	Chain *smhhash.ChainState `json:"chain,omitempty"`
+	// Session is the server's upload task, once begun.
+	Session *Session `json:"session,omitempty"`
+	// Parts are the acknowledged parts with their CRC-64, in no particular order.
+	Parts []PartRecord `json:"parts,omitempty"`
+	// Updated is when it was last written (ms since the epoch).
+	Updated int64 `json:"updated"`
+}
+
+// PartRecord is one acknowledged part.
+type PartRecord struct {
+	N     int    `json:"n"`
+	Size  int64  `json:"s"`
+	CRC64 uint64 `json:"c,string"`
+}
+
+// Acknowledged is the number of bytes in acknowledged parts.
+func (c *Checkpoint) Acknowledged() int64 {
+	var n int64
+	for _, p := range c.Parts {
+		n += p.Size
+	}
+	return n
+}
+
+func (c *Checkpoint) clone() *Checkpoint {
+	b, _ := json.Marshal(c)
+	var out Checkpoint
+	_ = json.Unmarshal(b, &out)
+	return &out
+}
+
+// checkpointID derives a checkpoint's key from what identifies an upload slot.
+func checkpointID(library, space, path, name string, size, lastModified int64) string {
+	h := sha256.New()
+	for _, s := range []string{library, space, path, name, strconv.FormatInt(size, 10), strconv.FormatInt(lastModified, 10)} {
+		h.Write([]byte(s))
+		h.Write([]byte{0})
+	}
+	return "cp-" + hex.EncodeToString(h.Sum(nil)[:16])
+}
+
+// CheckpointStore keeps checkpoints: in memory natively, IndexedDB in the browser.
+type CheckpointStore interface {
+	// Load returns the checkpoint with the id, or nil (and no error) when there is none.
+	Load(ctx context.Context, id string) (*Checkpoint, error)
+	Save(ctx context.Context, cp *Checkpoint) error
+	Delete(ctx context.Context, id string) error
+	List(ctx context.Context) ([]*Checkpoint, error)
+}
+
+// KV is a string key-value store (IndexedDB in the browser); KVStore keeps checkpoints in one.
+type KV interface {
+	Get(ctx context.Context, key string) (value string, ok bool, err error)
+	Put(ctx context.Context, key, value string) error
+	Delete(ctx context.Context, key string) error
+	Values(ctx context.Context) ([]string, error)
+}
+
+// KVStore is a CheckpointStore over a KV, storing JSON. Unreadable or other-version entries
+// are skipped, never fatal.
+type KVStore struct{ KV KV }
+
+func (s KVStore) Load(ctx context.Context, id string) (*Checkpoint, error) {
+	v, ok, err := s.KV.Get(ctx, id)
+	if err != nil || !ok {
+		return nil, err
+	}
+	return decodeCheckpoint(v), nil
+}
+
+func (s KVStore) Save(ctx context.Context, cp *Checkpoint) error {
+	b, err := json.Marshal(cp)
+	if err != nil {
+		return err
+	}
+	return s.KV.Put(ctx, cp.ID, string(b))
+}
+
+func (s KVStore) Delete(ctx context.Context, id string) error { return s.KV.Delete(ctx, id) }
+
+func (s KVStore) List(ctx context.Context) ([]*Checkpoint, error) {
+	vals, err := s.KV.Values(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []*Checkpoint
+	for _, v := range vals {
+		if cp := decodeCheckpoint(v); cp != nil {
+			out = append(out, cp)
+		}
+	}
+	return out, nil
+}
+
+func decodeCheckpoint(v string) *Checkpoint {
+	var cp Checkpoint
+	if json.Unmarshal([]byte(v), &cp) != nil || cp.V != CheckpointVersion || cp.ID == "" {
+		return nil
+	}
+	return &cp
+}
+
+// MemoryKV is a KV in memory.
+type MemoryKV struct {
+	mu sync.Mutex
+	m  map[string]string
+}
+
+func (m *MemoryKV) Get(_ context.Context, key string) (string, bool, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	v, ok := m.m[key]
+	return v, ok, nil
+}
+
+func (m *MemoryKV) Put(_ context.Context, key, value string) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.m == nil {
+		m.m = map[string]string{}
+	}
+	m.m[key] = value
+	return nil
+}
+
+func (m *MemoryKV) Delete(_ context.Context, key string) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	delete(m.m, key)
+	return nil
+}
+
+func (m *MemoryKV) Values(context.Context) ([]string, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	out := make([]string, 0, len(m.m))
+	for _, v := range m.m {
+		out = append(out, v)
+	}
+	return out, nil
+}
+
+// NewMemoryStore returns a CheckpointStore in memory.
+func NewMemoryStore() CheckpointStore { return KVStore{KV: &MemoryKV{}} }

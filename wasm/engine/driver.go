@@ -1,0 +1,129 @@
+package engine
+
+import (
+	"context"
+	"encoding/json"
+	"time"
+)
+
+// Driver is one provider's upload protocol (SMH today; PDS and Gokuai could follow without
+// touching the scheduler). The scheduler owns ordering, parallelism, retries, progress and
+// checkpoints; the driver turns its steps into the provider's requests and sorts the
+// provider's errors into Faults. Every method may be called concurrently for different
+// sessions; Target and Classify are also called concurrently for the same session.
+type Driver interface {
+	// Name is recorded in checkpoints, so a checkpoint is only resumed by its driver.
+	Name() string
+	// Begin asks for an upload task for spec. When the provider may complete the upload by
+	// hash it uses quick (quick.Full is computed only if asked); a hit returns a *Result and
+	// no session. A missing parent directory is created, and begin retried, once.
+	Begin(ctx context.Context, tok *Token, spec *FileSpec, quick *QuickHashes) (*Session, *Result, error)
+	// Parts reads the task of a checkpointed session: the parts the server holds, or a
+	// *Result when the task was already completed.
+	Parts(ctx context.Context, tok *Token, s *Session) ([]RemotePart, *Result, error)
+	// Renew refreshes the session's data-plane signatures: it returns a new Session (with
+	// its new Expires); sessions are never changed in place, so parts may share one.
+	Renew(ctx context.Context, tok *Token, s *Session) (*Session, error)
+	// Target is where part n goes (n ≥ 1; n = 0 for a simple upload's one body). The
+	// header map is the caller's to keep.
+	Target(s *Session, n int) (url string, header map[string]string, err error)
+	// PartDone reads the data plane's answer to a part: its ETag and CRC-64, or the error.
+	PartDone(resp *PartResponse) (PartAck, error)
+	// Complete confirms the upload with the whole file's CRC-64.
+	Complete(ctx context.Context, tok *Token, s *Session, crc64 uint64) (*Result, error)
+	// Abort deletes the server task and what it received.
+	Abort(ctx context.Context, tok *Token, s *Session) error
+	// Classify says what to do about an error a method or the data plane returned.
+	Classify(err error) Fault
+	// MayQuickUpload reports whether tok may complete an upload by hash.
+	MayQuickUpload(tok *Token) bool
+}
+
+// FileSpec is what Begin uploads.
+type FileSpec struct {
+	Path      string // full library path, starting with "/"
+	Size      int64
+	Multipart bool
+	Conflict  string
+	Labels    []string
+	Meta      map[string]string // keys without the x-smh-meta- prefix
+}
+
+// QuickHashes are SMH's quick-upload hashes. Full computes the chained hash of the whole
+// file (state "hashing", checkpointed as it goes) when the provider asks for it.
+type QuickHashes struct {
+	Beginning string
+	Full      func(ctx context.Context) (string, error)
+}
+
+// Session is an upload task on the server, as a checkpoint stores it.
+type Session struct {
+	Key       string          `json:"key"` // the provider's task id (SMH confirmKey)
+	Multipart bool            `json:"multipart"`
+	Expires   time.Time       `json:"expires"` // when the data-plane signatures expire
+	Data      json.RawMessage `json:"data"`    // the driver's own state (SMH: upload info)
+}
+
+// RemotePart is a part the server holds.
+type RemotePart struct {
+	N    int
+	Size int64
+	ETag string
+}
+
+// PartAck is the data plane's receipt for a part.
+type PartAck struct {
+	ETag  string
+	CRC64 *uint64 // nil when the data plane sent none
+}
+
+// Result is a stored file.
+type Result struct {
+	Path  string `json:"path"` // final full path (after any rename)
+	Name  string `json:"name"`
+	Size  int64  `json:"size"`
+	CRC64 string `json:"crc64"` // decimal
+	ETag  string `json:"eTag"`
+	Rapid bool   `json:"rapid"` // stored by quick upload, no bytes sent
+}
+
+// Fault is what the scheduler does about an error.
+type Fault int
+
+const (
+	FaultFatal        Fault = iota // fail the file with the error's code and message
+	FaultRetry                     // back off and retry (network, 5xx, 429)
+	FaultRenew                     // the data-plane signature expired: renew, then retry
+	FaultRefreshToken              // the token is invalid: refresh it (once, shared), then retry
+	FaultCanceled                  // the context ended
+)
+
+// PartSender PUTs a part's bytes to the data plane (natively net/http; in the browser an
+// XMLHttpRequest whose body is the Blob slice, for upload progress). It returns an error only
+// when no answer arrived.
+type PartSender interface {
+	SendPart(ctx context.Context, req *PartRequest) (*PartResponse, error)
+}
+
+// PartRequest is one attempt at one part.
+type PartRequest struct {
+	URL    string
+	Header map[string]string
+	// Source, Offset and Length are the part's bytes in the file: what a streaming sender
+	// sends (a Blob slice).
+	Source Source
+	Offset int64
+	Length int64
+	// Body holds the part's bytes when the engine read them (Options.StreamParts off); a
+	// sender then sends Body. It must not be kept after SendPart returns.
+	Body []byte
+	// Progress is told the bytes of this attempt sent so far, as they go.
+	Progress func(sent int64)
+}
+
+// PartResponse is the data plane's answer. Header keys are lower-case.
+type PartResponse struct {
+	StatusCode int
+	Header     map[string]string
+	Body       []byte
+}

@@ -1,0 +1,416 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"strconv"
+	"sync"
+	"time"
+)
+
+// Config is everything an Engine needs: its options and its seams.
+type Config struct {
+	Options
+
+	// Tokens mints tokens (required): a *Function in production.
+	Tokens TokenSource
+	// Driver speaks the provider's protocol (required): an *SMHDriver.
+	Driver Driver
+	// Sender PUTs parts to the data plane (required).
+	Sender PartSender
+	// Hasher computes chained-hash blocks; nil uses NativeHasher.
+	Hasher BlockHasher
+	// Clock; nil uses SystemClock.
+	Clock Clock
+	// Checkpoints; nil keeps them in memory.
+	Checkpoints CheckpointStore
+	// Locker; nil locks within this engine only.
+	Locker Locker
+	// OnEvent receives state, progress, complete and error events. Calls are serialized and
+	// come from the engine's goroutines; it must return quickly and not call the engine
+	// synchronously.
+	OnEvent func(Event)
+}
+
+// Engine uploads files. Create one with New; it is safe for concurrent use.
+type Engine struct {
+	cfg    Config
+	opts   Options
+	tokens *tokenCache
+	parts  *pool // Concurrency part slots and their buffers
+	blocks *pool // ParallelFiles block buffers, for hashing and verifying
+
+	ctx    context.Context
+	cancel context.CancelFunc
+
+	emitMu sync.Mutex
+
+	mu      sync.Mutex
+	tasks   map[string]*Task
+	order   []*Task // creation order
+	queue   []*Task
+	running int
+	nextID  int
+	closed  bool
+}
+
+// New checks cfg and returns an Engine.
+func New(cfg Config) (*Engine, error) {
+	if cfg.Tokens == nil || cfg.Driver == nil || cfg.Sender == nil {
+		return nil, newError(CodeInvalidOptions, "engine: Tokens, Driver and Sender are required")
+	}
+	if cfg.Hasher == nil {
+		cfg.Hasher = NativeHasher{}
+	}
+	if cfg.Clock == nil {
+		cfg.Clock = SystemClock{}
+	}
+	if cfg.Checkpoints == nil {
+		cfg.Checkpoints = NewMemoryStore()
+	}
+	if cfg.Locker == nil {
+		cfg.Locker = &MemoryLocker{}
+	}
+	opts := cfg.Options.withDefaults()
+	e := &Engine{
+		cfg:    cfg,
+		opts:   opts,
+		tokens: &tokenCache{src: cfg.Tokens, clock: cfg.Clock},
+		parts:  newPool(opts.Concurrency),
+		blocks: newPool(opts.ParallelFiles),
+		tasks:  map[string]*Task{},
+	}
+	e.ctx, e.cancel = context.WithCancel(context.Background())
+	return e, nil
+}
+
+// Options returns the options in effect, defaults filled in.
+func (e *Engine) Options() Options { return e.opts }
+
+// Upload queues a file. The task starts when a file slot is free; a file and path with a
+// checkpoint resume it.
+func (e *Engine) Upload(src Source, opts UploadOptions) (*Task, error) {
+	return e.add(src, opts, "")
+}
+
+// UploadWithID is Upload with the caller's task id (the page's), which must be unused.
+func (e *Engine) UploadWithID(id string, src Source, opts UploadOptions) (*Task, error) {
+	if id == "" {
+		return nil, newError(CodeInvalidOptions, "empty task id")
+	}
+	return e.addWithID(id, src, opts, "")
+}
+
+func (e *Engine) add(src Source, opts UploadOptions, restoreID string) (*Task, error) {
+	return e.addWithID("", src, opts, restoreID)
+}
+
+func (e *Engine) addWithID(id string, src Source, opts UploadOptions, restoreID string) (*Task, error) {
+	if src == nil || src.Size() < 0 {
+		return nil, newError(CodeInvalidOptions, "no file")
+	}
+	switch opts.Conflict {
+	case "", "ask", "rename", "overwrite":
+	default:
+		return nil, newError(CodeInvalidOptions, "conflict must be ask, rename or overwrite, not %q", opts.Conflict)
+	}
+	e.mu.Lock()
+	if e.closed {
+		e.mu.Unlock()
+		return nil, newError(CodeInvalidState, "the engine is closed")
+	}
+	if id == "" {
+		e.nextID++
+		id = "t" + strconv.Itoa(e.nextID)
+	}
+	if _, dup := e.tasks[id]; dup {
+		e.mu.Unlock()
+		return nil, newError(CodeInvalidOptions, "task id %q is in use", id)
+	}
+	t := newTask(e, id, src, opts, restoreID)
+	e.tasks[id] = t
+	e.order = append(e.order, t)
+	e.queue = append(e.queue, t)
+	e.mu.Unlock()
+	e.emit(t, EventState, nil)
+	e.dispatch()
+	return t, nil
+}
+
+// Task returns the task with the id, or nil.
+func (e *Engine) Task(id string) *Task {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.tasks[id]
+}
+
+// Tasks returns every task, in creation order.
+func (e *Engine) Tasks() []*Task {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return append([]*Task(nil), e.order...)
+}
+
+// dispatch starts queued tasks while file slots are free.
+func (e *Engine) dispatch() {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for !e.closed && e.running < e.opts.ParallelFiles && len(e.queue) > 0 {
+		t := e.queue[0]
+		e.queue = e.queue[1:]
+		e.running++
+		ctx, cancel := context.WithCancel(e.ctx)
+		t.mu.Lock()
+		t.cancel, t.running = cancel, true
+		t.mu.Unlock()
+		go t.run(ctx)
+	}
+}
+
+// unqueue removes t from the queue; false when it was not queued (it runs, or never will).
+func (e *Engine) unqueue(t *Task) bool {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for i, q := range e.queue {
+		if q == t {
+			e.queue = append(e.queue[:i], e.queue[i+1:]...)
+			return true
+		}
+	}
+	return false
+}
+
+func (e *Engine) enqueue(t *Task) {
+	e.mu.Lock()
+	e.queue = append(e.queue, t)
+	e.mu.Unlock()
+	e.dispatch()
+}
+
+// release frees a file slot.
+func (e *Engine) release() {
+	e.mu.Lock()
+	e.running--
+	e.mu.Unlock()
+	e.dispatch()
+}
+
+// Restorable is an upload a reload (or another engine) left behind.
+type Restorable struct {
+	ID           string  `json:"id"`
+	Name         string  `json:"name"`
+	Path         string  `json:"path"`
+	Size         int64   `json:"size"`
+	LastModified int64   `json:"lastModified"`
+	Fraction     float64 `json:"fraction"`
+}
+
+// Restorable lists the checkpoints of the current user (library, space and user of the
+// token) that no task — here or in another tab — owns.
+func (e *Engine) Restorable(ctx context.Context) ([]Restorable, error) {
+	tok, err := e.token(ctx)
+	if err != nil {
+		return nil, AsError(err)
+	}
+	cps, err := e.cfg.Checkpoints.List(ctx)
+	if err != nil {
+		return nil, AsError(err)
+	}
+	out := []Restorable{}
+	for _, cp := range cps {
+		if !e.mine(cp, tok) {
+			continue
+		}
+		unlock, err := e.cfg.Locker.TryLock(ctx, lockName(cp.ID))
+		if err != nil {
+			continue // owned by a task, here or in another tab
+		}
+		unlock()
+		f := 0.0
+		if cp.Size > 0 {
+			f = min(1, float64(cp.Acknowledged())/float64(cp.Size))
+		}
+		out = append(out, Restorable{ID: cp.ID, Name: cp.Name, Path: cp.Path, Size: cp.Size, LastModified: cp.LastModified, Fraction: f})
+	}
+	// By path (insertion sort: a handful of entries; keeps package sort out of wasm).
+	for i := 1; i < len(out); i++ {
+		for j := i; j > 0 && out[j].Path < out[j-1].Path; j-- {
+			out[j], out[j-1] = out[j-1], out[j]
+		}
+	}
+	return out, nil
+}
+
+func (e *Engine) mine(cp *Checkpoint, tok *Token) bool {
+	return cp.Driver == e.cfg.Driver.Name() && cp.Library == tok.LibraryID && cp.Space == tok.SpaceID && cp.UserID == tok.UserID
+}
+
+// Restore resumes a restorable upload with the file picked again. A file whose name, size or
+// last-modified differ from the entry's is refused with FileChanged. Empty options take the
+// entry's (its path, conflict, labels and metadata).
+func (e *Engine) Restore(ctx context.Context, entryID string, src Source, opts UploadOptions) (*Task, error) {
+	return e.RestoreWithID(ctx, "", entryID, src, opts)
+}
+
+// RestoreWithID is Restore with the caller's task id.
+func (e *Engine) RestoreWithID(ctx context.Context, taskID, entryID string, src Source, opts UploadOptions) (*Task, error) {
+	cp, err := e.cfg.Checkpoints.Load(ctx, entryID)
+	if err != nil {
+		return nil, AsError(err)
+	}
+	if cp == nil {
+		return nil, newError(CodeNotFound, "no restorable upload %q", entryID)
+	}
+	if src == nil {
+		return nil, newError(CodeInvalidOptions, "no file")
+	}
+	if src.Name() != cp.Name || src.Size() != cp.Size || src.LastModified() != cp.LastModified {
+		return nil, newError(CodeFileChanged, "%q is not the file that was being uploaded (name, size or last-modified differ)", src.Name())
+	}
+	if opts.Path == "" {
+		opts.Path = cp.Options.Path
+	}
+	if opts.Conflict == "" {
+		opts.Conflict = cp.Options.Conflict
+	}
+	if opts.Labels == nil {
+		opts.Labels = cp.Options.Labels
+	}
+	if opts.Meta == nil {
+		opts.Meta = cp.Options.Meta
+	}
+	return e.addWithID(taskID, src, opts, entryID)
+}
+
+// Totals are the engine's progress over every task that is not canceled.
+type Totals struct {
+	Loaded         int64    `json:"loaded"`
+	Size           int64    `json:"size"`
+	Fraction       float64  `json:"fraction"`
+	BytesPerSecond *float64 `json:"bytesPerSecond"`
+	EtaSeconds     *float64 `json:"etaSeconds"`
+	Active         int      `json:"active"` // tasks not yet settled
+}
+
+// Totals sums the tasks' progress.
+func (e *Engine) Totals() Totals {
+	var tot Totals
+	var speed float64
+	known := false
+	for _, t := range e.Tasks() {
+		t.mu.Lock()
+		if t.state != StateCanceled {
+			tot.Size += t.prog.size
+			if t.state == StateDone || t.state == StateRapid {
+				tot.Loaded += t.prog.size
+			} else {
+				tot.Loaded += t.prog.loaded()
+			}
+			if !t.state.Settled() {
+				tot.Active++
+				if r := t.prog.rate(); r != nil && t.state == StateUploading {
+					speed += *r
+					known = true
+				}
+			}
+		}
+		t.mu.Unlock()
+	}
+	if tot.Size > 0 {
+		tot.Fraction = float64(tot.Loaded) / float64(tot.Size)
+	} else if len(e.Tasks()) > 0 && tot.Active == 0 {
+		tot.Fraction = 1
+	}
+	if known {
+		tot.BytesPerSecond = &speed
+		if speed > 0 {
+			eta := float64(tot.Size-tot.Loaded) / speed
+			tot.EtaSeconds = &eta
+		}
+	}
+	return tot
+}
+
+// SignOut cancels every task (deleting their server tasks), forgets the checkpoints of the
+// current user (deleting their server tasks too), then revokes the user's tokens through the
+// token source when it can (Function: DELETE /v1/token).
+func (e *Engine) SignOut(ctx context.Context) error {
+	for _, t := range e.Tasks() {
+		t.Cancel()
+	}
+	for _, t := range e.Tasks() {
+		if err := t.waitSettled(ctx); err != nil {
+			return AsError(err)
+		}
+	}
+	var errs []error
+	if tok, err := e.token(ctx); err == nil {
+		cps, err := e.cfg.Checkpoints.List(ctx)
+		if err != nil {
+			errs = append(errs, err)
+		}
+		for _, cp := range cps {
+			if !e.mine(cp, tok) {
+				continue
+			}
+			if cp.Session != nil {
+				_ = e.cfg.Driver.Abort(ctx, tok, cp.Session) // best effort
+			}
+			if err := e.cfg.Checkpoints.Delete(ctx, cp.ID); err != nil {
+				errs = append(errs, err)
+			}
+		}
+	} else {
+		errs = append(errs, err)
+	}
+	if r, ok := e.cfg.Tokens.(interface{ RevokeTokens(context.Context) error }); ok {
+		if err := r.RevokeTokens(ctx); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	e.tokens.forget()
+	if len(errs) > 0 {
+		return AsError(errors.Join(errs...))
+	}
+	return nil
+}
+
+// Close stops every task as if paused (checkpoints are kept, so a later engine can restore
+// them), waits for them to stop and releases their locks.
+func (e *Engine) Close() {
+	e.mu.Lock()
+	if e.closed {
+		e.mu.Unlock()
+		return
+	}
+	e.closed = true
+	e.queue = nil
+	tasks := append([]*Task(nil), e.order...)
+	e.mu.Unlock()
+	for _, t := range tasks {
+		t.Pause()
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	for _, t := range tasks {
+		_ = t.waitSettled(ctx)
+		t.releaseLock()
+	}
+	e.cancel()
+}
+
+// token gets a token, retrying network errors.
+func (e *Engine) token(ctx context.Context) (*Token, error) {
+	var a attempts
+	for {
+		tok, err := e.tokens.get(ctx)
+		if err == nil {
+			return tok, nil
+		}
+		if err := e.recover(ctx, err, &a, nil, nil); err != nil {
+			return nil, err
+		}
+	}
+}
+
+func lockName(checkpointID string) string { return "ferry:" + checkpointID }

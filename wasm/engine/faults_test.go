@@ -1,0 +1,128 @@
+package engine_test
+
+import (
+	"context"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/ferry-upload/ferry/shared/smh"
+	"github.com/ferry-upload/ferry/shared/smhemu"
+	"github.com/ferry-upload/ferry/wasm/engine"
+)
+
+// TestFaults injects each fault kind of the emulator, seeded, on both planes: every upload
+// still ends byte-identical, and the reported fraction never goes backwards.
+func TestFaults(t *testing.T) {
+	t.Parallel()
+	for _, kind := range smhemu.FaultKinds {
+		t.Run(kind, func(t *testing.T) {
+			t.Parallel()
+			h := newHarness(t)
+			clock := &vclock{}
+			cfg := h.config()
+			cfg.Clock = clock
+			cfg.StallTimeout = 300 * time.Millisecond
+			cfg.Driver = &engine.SMHDriver{Doer: cfg.Driver.(*engine.SMHDriver).Doer, RequestTimeout: 300 * time.Millisecond}
+			e := h.engine(cfg)
+			err := h.emu.SetFaults(smhemu.FaultConfig{Seed: 42,
+				DataPlane:    smhemu.PlaneFaults{Rate: 0.3, Kinds: []string{kind}},
+				ControlPlane: smhemu.PlaneFaults{Rate: 0.2, Kinds: []string{kind}}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			src := randomSource(t, "f.bin", 6*engine.MiB+77)
+			task, res, err := h.upload(e, src, engine.UploadOptions{Path: "/faults/"})
+			if err != nil {
+				t.Fatalf("%v (faults injected: %d)", err, h.emu.Stats().FaultsInjected)
+			}
+			if h.emu.Stats().FaultsInjected == 0 {
+				t.Fatal("no fault was injected")
+			}
+			_ = h.emu.SetFaults(smhemu.FaultConfig{})
+			h.checkStored(res.Path, src)
+			checkMonotonic(t, h.events.of(task.ID()))
+			if len(clock.slept()) == 0 {
+				t.Fatal("no backoff")
+			}
+		})
+	}
+}
+
+// TestRetryAfter: a 429 (and a 503) with Retry-After is retried no sooner than it says.
+func TestRetryAfter(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	clock := &vclock{}
+	cfg := h.config()
+	cfg.Clock = clock
+	base := cfg.Driver.(*engine.SMHDriver).Doer
+	var refused atomic.Int32
+	cfg.Driver = &engine.SMHDriver{Doer: doerFunc(func(ctx context.Context, r *smh.Request) (*smh.Response, error) {
+		if r.Method == "POST" && refused.Add(1) <= 2 { // the first two POSTs: begin, then its retry
+			return &smh.Response{StatusCode: 429, Header: map[string]string{"retry-after": "7"},
+				Body: []byte(`{"code":"TooManyRequests","message":"slow down"}`)}, nil
+		}
+		return base.Do(ctx, r)
+	})}
+	e := h.engine(cfg)
+	src := randomSource(t, "f.bin", 2*engine.MiB)
+	if _, _, err := h.upload(e, src, engine.UploadOptions{Path: "/ra/"}); err != nil {
+		t.Fatal(err)
+	}
+	slept := clock.slept()
+	if len(slept) < 2 || slept[0] < 7*time.Second || slept[1] < 7*time.Second {
+		t.Fatalf("slept %v; want two waits of at least Retry-After (7s)", slept)
+	}
+}
+
+// TestFatalClientError: a 4xx other than the recoverable ones fails the file at once with
+// the server's code and message.
+func TestFatalClientError(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	h.grants = []string{"upload_file"} // no create_directory: DirectoryNotFound stays
+	e := h.engine(h.config())
+	src := randomSource(t, "f.bin", 10)
+	task, _, err := h.upload(e, src, engine.UploadOptions{Path: "/no/such/dir/"})
+	if engine.Code(err) != smh.CodeDirectoryNotFound {
+		t.Fatalf("err %v; want DirectoryNotFound", err)
+	}
+	if task.State() != engine.StateFailed || task.Err().Message == "" || task.Snapshot().Error.Code != smh.CodeDirectoryNotFound {
+		t.Fatalf("state %s, snapshot error %+v", task.State(), task.Snapshot().Error)
+	}
+	if n := h.requests("{filePath}", "404"); n != 1 {
+		t.Fatalf("begin refused %d times; want once (no retry of a 4xx)", n)
+	}
+}
+
+// TestStallWatchdog: a part whose connection stalls is aborted by the watchdog and sent again.
+func TestStallWatchdog(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	cfg := h.config()
+	cfg.StallTimeout = 200 * time.Millisecond
+	cfg.Clock = &vclock{}
+	e := h.engine(cfg)
+	if err := h.emu.SetFaults(smhemu.FaultConfig{Seed: 3, DataPlane: smhemu.PlaneFaults{Rate: 0.5, Kinds: []string{"stall"}}}); err != nil {
+		t.Fatal(err)
+	}
+	src := randomSource(t, "s.bin", 4*engine.MiB)
+	start := time.Now()
+	_, res, err := h.upload(e, src, engine.UploadOptions{Path: "/stall/"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// (The emulator records a stall in its stats only when the stall ends, so count faults.)
+	if n := h.emu.Stats().FaultsInjected; n == 0 {
+		t.Fatal("no part stalled")
+	}
+	if time.Since(start) > 30*time.Second {
+		t.Fatalf("took %v: the watchdog did not cut the stalls short", time.Since(start))
+	}
+	h.checkStored(res.Path, src)
+}
+
+type doerFunc func(ctx context.Context, r *smh.Request) (*smh.Response, error)
+
+func (f doerFunc) Do(ctx context.Context, r *smh.Request) (*smh.Response, error) { return f(ctx, r) }

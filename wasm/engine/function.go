@@ -1,0 +1,130 @@
+package engine
+
+import (
+	"context"
+	"encoding/json"
+	"net/url"
+	"time"
+
+	"github.com/ferry-upload/ferry/shared/smh"
+)
+
+// Function calls the token function's routes (interfaces.md §3): /v1/token for tokens, and
+// for roles that confirm through it, /v1/confirm and /v1/directory. It is a TokenSource.
+type Function struct {
+	// TokenURL is the POST /v1/token route; confirmUrl and directoryUrl of the answer are
+	// resolved against it.
+	TokenURL string
+	// Doer sends the requests (fetch in the browser, with the page's credentials mode).
+	Doer smh.Doer
+	// Headers returns the request headers the host application authenticates with (the
+	// page's getHeaders), asked before every call; nil sends none.
+	Headers func(ctx context.Context) (map[string]string, error)
+	// SpaceID, ClientID and SessionID are sent in the /v1/token body when set.
+	SpaceID, ClientID, SessionID string
+	// RequestTimeout bounds each request (default DefaultRequestTimeout).
+	RequestTimeout time.Duration
+}
+
+var _ TokenSource = (*Function)(nil)
+
+// FetchToken calls POST /v1/token.
+func (f *Function) FetchToken(ctx context.Context) (*Token, error) {
+	body := map[string]string{}
+	for k, v := range map[string]string{"spaceId": f.SpaceID, "clientId": f.ClientID, "sessionId": f.SessionID} {
+		if v != "" {
+			body[k] = v
+		}
+	}
+	var tok Token
+	if err := f.call(ctx, "POST", f.TokenURL, "token", body, &tok); err != nil {
+		return nil, err
+	}
+	if tok.AccessToken == "" || tok.LibraryID == "" || tok.APIBase == "" {
+		return nil, &Error{Code: "UnexpectedResponse", Message: "the token answer lacks accessToken, libraryId or apiBase"}
+	}
+	if tok.SpaceID == "" {
+		tok.SpaceID = "-"
+	}
+	tok.ConfirmURL = f.resolve(tok.ConfirmURL)
+	tok.DirectoryURL = f.resolve(tok.DirectoryURL)
+	return &tok, nil
+}
+
+// RevokeTokens calls DELETE /v1/token: every token of the caller is revoked upstream.
+func (f *Function) RevokeTokens(ctx context.Context) error {
+	var body any
+	if f.ClientID != "" {
+		body = map[string]string{"clientId": f.ClientID}
+	}
+	return f.call(ctx, "DELETE", f.TokenURL, "revoke tokens", body, nil)
+}
+
+// Confirm calls POST confirmUrl {"spaceId","confirmKey","crc64"}.
+func (f *Function) Confirm(ctx context.Context, confirmURL, spaceID, confirmKey, crc64 string) (*smh.File, error) {
+	body := map[string]string{"spaceId": spaceID, "confirmKey": confirmKey}
+	if crc64 != "" {
+		body["crc64"] = crc64
+	}
+	var file smh.File
+	if err := f.call(ctx, "POST", confirmURL, "confirm upload", body, &file); err != nil {
+		return nil, err
+	}
+	return &file, nil
+}
+
+// CreateDirectory calls POST directoryUrl {"spaceId","path"} (the path with its parents).
+func (f *Function) CreateDirectory(ctx context.Context, directoryURL, spaceID, path string) error {
+	return f.call(ctx, "POST", directoryURL, "create directory", map[string]string{"spaceId": spaceID, "path": path}, nil)
+}
+
+func (f *Function) resolve(ref string) string {
+	if ref == "" {
+		return ""
+	}
+	base, err1 := url.Parse(f.TokenURL)
+	r, err2 := url.Parse(ref)
+	if err1 != nil || err2 != nil {
+		return ref
+	}
+	return base.ResolveReference(r).String()
+}
+
+// call sends JSON and decodes a 2xx JSON answer into out. Error answers
+// ({"code","message","requestId"}) become *smh.Error, so codes pass through unchanged.
+func (f *Function) call(ctx context.Context, method, u, op string, body, out any) error {
+	if u == "" {
+		return &Error{Code: CodeInvalidOptions, Message: op + ": the token function gave no URL for it"}
+	}
+	req := &smh.Request{Method: method, URL: u, Header: map[string]string{}}
+	if f.Headers != nil {
+		h, err := f.Headers(ctx)
+		if err != nil {
+			return &Error{Code: "Unauthenticated", Message: "getHeaders failed: " + err.Error(), Err: err}
+		}
+		for k, v := range h {
+			req.Header[k] = v
+		}
+	}
+	if body != nil {
+		b, err := json.Marshal(body)
+		if err != nil {
+			return err
+		}
+		req.Body = b
+		req.Header["Content-Type"] = "application/json"
+	}
+	resp, err := withTimeout(f.Doer, f.RequestTimeout).Do(ctx, req)
+	if err != nil {
+		return &smh.NetworkError{Op: op, Err: err}
+	}
+	if e := smh.ParseDataPlaneError(resp); e != nil {
+		return e
+	}
+	if out != nil && len(resp.Body) > 0 {
+		if err := json.Unmarshal(resp.Body, out); err != nil {
+			return &Error{Code: "UnexpectedResponse", Message: op + ": the answer is not the expected JSON", Status: resp.StatusCode}
+		}
+	}
+	return nil
+}

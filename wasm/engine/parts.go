@@ -1,0 +1,243 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/ferry-upload/ferry/shared/smhhash"
+)
+
+// streamBuffer is the CRC read buffer when parts stream from the source.
+const streamBuffer = 1 * MiB
+
+// sendParts sends every part not yet acknowledged, in order, each holding one of the
+// engine's Concurrency part slots (and its buffer) while in flight. The first part that
+// fails for good stops the others.
+func (t *Task) sendParts(ctx context.Context) error {
+	e := t.e
+	t.mu.Lock()
+	p := t.plan
+	t.mu.Unlock()
+	bufSize := p.partSize
+	if e.opts.StreamParts {
+		bufSize = min(bufSize, streamBuffer)
+	}
+	pctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	var wg sync.WaitGroup
+	var once sync.Once
+	var first error
+	for n := p.first(); n <= p.last(); n++ {
+		t.mu.Lock()
+		done := t.acked[n]
+		t.mu.Unlock()
+		if done {
+			continue
+		}
+		buf, err := e.parts.get(pctx, int(bufSize))
+		if err != nil {
+			break
+		}
+		wg.Add(1)
+		go func(n int, buf []byte) {
+			defer wg.Done()
+			defer e.parts.put(buf)
+			if err := t.sendPart(pctx, n, buf); err != nil {
+				once.Do(func() { first = err })
+				cancel(err)
+			}
+		}(n, buf)
+	}
+	wg.Wait()
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	return first
+}
+
+// sendPart sends part n until it is acknowledged or recover gives up.
+func (t *Task) sendPart(ctx context.Context, n int, buf []byte) error {
+	e := t.e
+	t.mu.Lock()
+	off, size := t.plan.span(n)
+	t.mu.Unlock()
+	var a attempts
+	var crc uint64
+	var body []byte
+	haveCRC := false
+	for {
+		t.mu.Lock()
+		sess, gen := t.sess, t.sessGen
+		t.mu.Unlock()
+		err := func() error {
+			if !haveCRC {
+				var err error
+				if crc, body, err = t.readPart(ctx, off, size, buf); err != nil {
+					return err
+				}
+				haveCRC = true
+			}
+			if t.needsRenew(sess, size) {
+				if err := t.renew(ctx, gen); err != nil {
+					return err
+				}
+				t.mu.Lock()
+				sess, gen = t.sess, t.sessGen
+				t.mu.Unlock()
+			}
+			ack, err := t.put(ctx, n, sess, off, size, body)
+			if err != nil {
+				return err
+			}
+			if ack.CRC64 != nil && *ack.CRC64 != crc {
+				haveCRC = false // read it again: the file may have changed under us
+				return &checksumError{Part: n, Local: crc, Peer: *ack.CRC64}
+			}
+			t.acknowledge(ctx, n, size, crc)
+			return nil
+		}()
+		if err == nil {
+			return nil
+		}
+		if err := e.recover(ctx, err, &a, nil, func(ctx context.Context) error { return t.renew(ctx, gen) }); err != nil {
+			return err
+		}
+	}
+}
+
+// readPart computes the part's CRC-64. Natively it reads the part once into buf and returns
+// it as the body to send; streaming, it reads through buf in chunks and returns no body.
+func (t *Task) readPart(ctx context.Context, off, size int64, buf []byte) (uint64, []byte, error) {
+	if t.e.opts.StreamParts {
+		crc, err := t.crcRange(ctx, off, size, buf)
+		return crc, nil, err
+	}
+	body := buf[:size]
+	if err := t.read(ctx, body, off); err != nil {
+		return 0, nil, err
+	}
+	return smhhash.CRC64(body), body, nil
+}
+
+// put is one attempt at one part, under the stall watchdog.
+func (t *Task) put(ctx context.Context, n int, sess *Session, off, size int64, body []byte) (PartAck, error) {
+	e := t.e
+	url, header, err := e.cfg.Driver.Target(sess, n)
+	if err != nil {
+		return PartAck{}, err
+	}
+	pctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	wd := startWatchdog(e.cfg.Clock, e.opts.StallTimeout, func() { cancel(errStalled) })
+	defer wd.stop()
+	start := e.cfg.Clock.Now()
+	resp, err := e.cfg.Sender.SendPart(pctx, &PartRequest{
+		URL: url, Header: header, Source: t.src, Offset: off, Length: size, Body: body,
+		Progress: func(sent int64) {
+			wd.touch()
+			t.mu.Lock()
+			t.prog.setInflight(n, sent)
+			t.mu.Unlock()
+			t.progressed(false)
+		},
+	})
+	t.mu.Lock()
+	t.prog.clearInflight(n)
+	t.mu.Unlock()
+	if err != nil {
+		switch {
+		case ctx.Err() != nil:
+			return PartAck{}, ctx.Err()
+		case context.Cause(pctx) == errStalled:
+			return PartAck{}, errStalled
+		}
+		return PartAck{}, fmt.Errorf("%w: part %d: %v", errNetwork, n, err)
+	}
+	ack, err := e.cfg.Driver.PartDone(resp)
+	if err == nil {
+		t.observe(size, e.cfg.Clock.Now().Sub(start))
+	}
+	return ack, err
+}
+
+// acknowledge records a part the data plane took, with its CRC-64.
+func (t *Task) acknowledge(ctx context.Context, n int, size int64, crc uint64) {
+	t.mu.Lock()
+	t.prog.ack(n, size)
+	t.acked[n], t.crcs[n] = true, crc
+	t.cp.Parts = append(t.cp.Parts, PartRecord{N: n, Size: size, CRC64: crc})
+	t.version++
+	t.mu.Unlock()
+	t.saveCheckpoint(ctx, false)
+	t.progressed(false)
+}
+
+// renew replaces the session of generation gen by a renewed one. Parts that saw the same
+// generation share one renewal; a part that saw an older one just retries.
+func (t *Task) renew(ctx context.Context, gen int) error {
+	t.renewMu.Lock()
+	defer t.renewMu.Unlock()
+	t.mu.Lock()
+	if t.sessGen != gen {
+		t.mu.Unlock()
+		return nil
+	}
+	sess := t.sess
+	t.mu.Unlock()
+	var ns *Session
+	err := t.e.call(ctx, func(tok *Token) error {
+		var err error
+		ns, err = t.e.cfg.Driver.Renew(ctx, tok, sess)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	t.mu.Lock()
+	t.sess = ns
+	t.sessGen++
+	t.cp.Session = ns
+	t.version++
+	t.mu.Unlock()
+	t.saveCheckpoint(ctx, false)
+	return nil
+}
+
+// Renewing ahead: a part is not started on signatures that would expire before it is
+// likely done. Its duration is predicted from this task's parts so far (twice the smoothed
+// time per byte; 1 MiB/s before any part finished), and never less than minRenewAhead.
+const (
+	minRenewAhead = 2 * time.Second
+	assumedRate   = 1 * MiB // bytes per second, before any part finished
+)
+
+func (t *Task) needsRenew(sess *Session, size int64) bool {
+	if sess == nil || sess.Expires.IsZero() {
+		return false
+	}
+	t.mu.Lock()
+	spb := t.secPerB
+	t.mu.Unlock()
+	if spb == 0 {
+		spb = 1.0 / assumedRate
+	}
+	predicted := max(time.Duration(2*spb*float64(size)*float64(time.Second)), minRenewAhead)
+	return sess.Expires.Sub(t.e.cfg.Clock.Now()) < predicted
+}
+
+// observe smooths the time per byte of finished parts.
+func (t *Task) observe(size int64, d time.Duration) {
+	if size <= 0 {
+		return
+	}
+	s := d.Seconds() / float64(size)
+	t.mu.Lock()
+	if t.secPerB == 0 {
+		t.secPerB = s
+	} else {
+		t.secPerB += 0.3 * (s - t.secPerB)
+	}
+	t.mu.Unlock()
+}
