@@ -18,7 +18,7 @@ type listingJSON struct {
 	NextMarker  string
 	Contents    []struct {
 		Name, Type, ETag, Crc64, CreationTime, ModificationTime string
-		Size                                                   *int64
+		Size                                                    *int64
 	}
 }
 

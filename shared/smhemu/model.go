@@ -78,22 +78,22 @@ type fileData struct {
 
 // upload is an open upload task.
 type upload struct {
-	ConfirmKey    string            `json:"confirmKey"`
-	Library       string            `json:"library"`
-	Space         string            `json:"space"`
-	Path          []string          `json:"path"`
-	Multipart     bool              `json:"multipart"`
-	UploadID      string            `json:"uploadId,omitempty"`
-	ObjectKey     string            `json:"objectKey"`
-	Strategy      string            `json:"strategy"`
-	Force         bool              `json:"force"` // begun with a grant that may overwrite
-	UserID        string            `json:"userId,omitempty"`
-	Declared      int64             `json:"declared"` // size announced at begin, -1 if none
-	Meta          map[string]string `json:"meta,omitempty"`
+	ConfirmKey string            `json:"confirmKey"`
+	Library    string            `json:"library"`
+	Space      string            `json:"space"`
+	Path       []string          `json:"path"`
+	Multipart  bool              `json:"multipart"`
+	UploadID   string            `json:"uploadId,omitempty"`
+	ObjectKey  string            `json:"objectKey"`
+	Strategy   string            `json:"strategy"`
+	Force      bool              `json:"force"` // begun with a grant that may overwrite
+	UserID     string            `json:"userId,omitempty"`
+	Declared   int64             `json:"declared"` // size announced at begin, -1 if none
+	Meta       map[string]string `json:"meta,omitempty"`
 	uploadMeta
-	TrafficLimit  int64             `json:"trafficLimit,omitempty"`
-	Created       time.Time         `json:"created"`
-	Sig           signature         `json:"sig"`
+	TrafficLimit int64     `json:"trafficLimit,omitempty"`
+	Created      time.Time `json:"created"`
+	Sig          signature `json:"sig"`
 
 	Parts map[int]*part `json:"-"` // persisted one file per part
 }

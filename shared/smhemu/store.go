@@ -3,10 +3,10 @@ package smhemu
 import (
 	"crypto/md5"
 	"crypto/sha256"
-	"hash"
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash"
 	"hash/crc64"
 	"io"
 )
