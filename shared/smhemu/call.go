@@ -1,12 +1,12 @@
 package smhemu
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
 	"strconv"
-	"strings"
 )
 
 // call is one request being served.
@@ -15,6 +15,10 @@ type call struct {
 	r  *http.Request
 	rt *route
 	id string // request id, also in X-Request-Id
+	// body is the request body to read: on the data plane it counts the bytes read. (The
+	// request's own Body stays as it is, so that net/http can still tell how much of it is
+	// unread when an answer comes early.)
+	body io.ReadCloser
 }
 
 // maxJSONBody caps the JSON bodies the API reads.
@@ -44,7 +48,7 @@ func (c *call) empty(status int) error {
 // readJSON decodes an optional JSON object body into v. An empty body leaves v as it is
 // and reports false. Unknown fields are ignored unless strict.
 func (c *call) readJSON(v any, strict bool) (bool, error) {
-	b, err := io.ReadAll(http.MaxBytesReader(nil, c.r.Body, maxJSONBody))
+	b, err := io.ReadAll(http.MaxBytesReader(nil, c.body, maxJSONBody))
 	if err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
@@ -52,10 +56,10 @@ func (c *call) readJSON(v any, strict bool) (bool, error) {
 		}
 		return false, ErrInvalidParameter.with("reading the request body: %v", err)
 	}
-	if strings.TrimSpace(string(b)) == "" {
+	if len(bytes.TrimSpace(b)) == 0 {
 		return false, nil
 	}
-	dec := json.NewDecoder(strings.NewReader(string(b)))
+	dec := json.NewDecoder(bytes.NewReader(b))
 	if strict {
 		dec.DisallowUnknownFields()
 	}

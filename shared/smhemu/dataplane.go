@@ -52,7 +52,7 @@ func (e *Emulator) dataPut(c *call) error {
 	case size > maxPartSize:
 		return ErrEntityTooLarge
 	}
-	ref, err := e.store.write(c.r.Body, size)
+	ref, err := e.store.write(c.body, size)
 	if err != nil {
 		e.log.Warn("data plane: body not stored", "requestId", c.id, "err", err)
 		return ErrIncompleteBody

@@ -160,3 +160,32 @@ func TestShortBodyStoresNothing(t *testing.T) {
 		t.Fatalf("size %+v", st.DataPlane.ByUpload[ui.ConfirmKey])
 	}
 }
+
+func TestDataPlaneLimits(t *testing.T) {
+	e := newEnv(t, smhemu.Options{})
+	tok := e.devToken("upload_file")
+	_, ui := e.begin(tok, "huge.bin", true, "traffic_limit=819200", nil)
+	if ui.Headers["x-cos-traffic-limit"] != "819200" {
+		t.Fatalf("headers %v", ui.Headers)
+	}
+	// A part over 5 GiB is refused at once, without reading its body.
+	conn, err := net.Dial("tcp", strings.TrimPrefix(e.base, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	fmt.Fprintf(conn, "PUT %s?partNumber=1&uploadId=%s HTTP/1.1\r\nHost: %s\r\nContent-Length: %d\r\n", ui.Path, ui.UploadID, ui.Domain, int64(6)<<30)
+	for k, v := range ui.Headers {
+		fmt.Fprintf(conn, "%s: %s\r\n", k, v)
+	}
+	fmt.Fprint(conn, "\r\n")
+	conn.SetReadDeadline(time.Now().Add(5 * time.Second))
+	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 400 {
+		t.Fatalf("6 GiB part: %d", resp.StatusCode)
+	}
+}

@@ -89,11 +89,23 @@ func New(opts Options) (*Emulator, error) {
 }
 
 // ensureSpaces creates the space "-" of single-tenant libraries and the configured spaces
-// of multi-tenant ones, and forgets libraries no longer configured.
+// of multi-tenant ones, and forgets libraries no longer configured (their bytes are swept
+// at the next start).
 func (e *Emulator) ensureSpaces() {
 	for id := range e.st.Libraries {
 		if _, ok := e.libs[id]; !ok {
 			delete(e.st.Libraries, id)
+		}
+	}
+	for ck, u := range e.st.Uploads {
+		if _, ok := e.libs[u.Library]; !ok {
+			delete(e.st.Uploads, ck)
+			delete(e.st.objects, u.ObjectKey)
+		}
+	}
+	for v, t := range e.st.Tokens {
+		if _, ok := e.libs[t.Library]; !ok {
+			delete(e.st.Tokens, v)
 		}
 	}
 	for _, id := range e.order {
@@ -132,7 +144,9 @@ func (e *Emulator) update(fn func() error) error {
 	err := fn()
 	if serr := e.saveLocked(); serr != nil {
 		e.log.Error("saving state", "err", serr)
-		e.pendingBlobs, e.pendingParts = nil, nil // keep them: better an orphan than a hole
+		// Delete nothing now: an orphan (swept at the next start) beats a state that
+		// points at deleted bytes.
+		e.pendingBlobs, e.pendingParts = nil, nil
 		if err == nil {
 			err = serr
 		}
@@ -152,14 +166,14 @@ func (e *Emulator) saveLocked() error {
 // ServeHTTP serves the API, the data plane and the test-control routes.
 func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
-	c := &call{w: &statusWriter{ResponseWriter: w}, r: r, id: newRequestID()}
+	c := &call{w: &statusWriter{ResponseWriter: w}, r: r, id: newRequestID(), body: r.Body}
 	rt, perr := parseRoute(r.Method, r.URL.EscapedPath(), r.URL.RawQuery)
 	c.rt = rt
 	h := w.Header()
 	h.Set("X-Request-Id", c.id)
 	if rt.plane == planeData {
 		h.Set("x-cos-request-id", c.id)
-		r.Body = e.countBody(r.Body, rt)
+		c.body = e.countBody(r.Body, rt)
 	}
 	setCORS(h, r)
 	defer e.finish(c, start)
@@ -190,20 +204,38 @@ func (e *Emulator) finish(c *call, start time.Time) {
 
 func (e *Emulator) handlerTable() map[op]func(*call) error {
 	return map[op]func(*call) error{
-		opTokenCreate: e.tokenCreate, opTokenRenew: e.tokenRenew, opTokenDelete: e.tokenDelete,
+		opTokenCreate:       e.tokenCreate,
+		opTokenRenew:        e.tokenRenew,
+		opTokenDelete:       e.tokenDelete,
 		opTokenDeleteByUser: e.tokenDeleteByUser,
-		opSpaceCreate:       e.spaceCreate, opSpaceList: e.spaceList, opSpaceDelete: e.spaceDelete,
-		opDirCreate: e.dirCreate, opDirList: e.dirList, opDirInfo: e.dirInfo, opDirHead: e.dirHead,
-		opDirDelete:   e.dirDelete,
-		opBeginSimple: e.begin, opBeginMultipart: e.begin,
-		opUploadRenew: e.uploadRenew, opUploadState: e.uploadState, opUploadConfirm: e.uploadConfirm,
-		opUploadCancel: e.uploadCancel,
-		opFileInfo:     e.fileInfo, opFileDownload: e.fileDownload, opFileHead: e.fileHead,
-		opFileDelete: e.fileDelete,
-		opDataPut:    e.dataPut, opDataPartPut: e.dataPut, opDataGet: e.dataGet,
-		opTestHealthz: e.testHealthz, opTestReset: e.testReset, opTestFaults: e.testFaults,
-		opTestExpire: e.testExpire, opTestFiles: e.testFiles, opTestUploads: e.testUploads,
-		opTestStats: e.testStats,
+		opSpaceCreate:       e.spaceCreate,
+		opSpaceList:         e.spaceList,
+		opSpaceDelete:       e.spaceDelete,
+		opDirCreate:         e.dirCreate,
+		opDirList:           e.dirList,
+		opDirInfo:           e.dirInfo,
+		opDirHead:           e.dirHead,
+		opDirDelete:         e.dirDelete,
+		opBeginSimple:       e.begin,
+		opBeginMultipart:    e.begin,
+		opUploadRenew:       e.uploadRenew,
+		opUploadState:       e.uploadState,
+		opUploadConfirm:     e.uploadConfirm,
+		opUploadCancel:      e.uploadCancel,
+		opFileInfo:          e.fileInfo,
+		opFileDownload:      e.fileDownload,
+		opFileHead:          e.fileHead,
+		opFileDelete:        e.fileDelete,
+		opDataPut:           e.dataPut,
+		opDataPartPut:       e.dataPut,
+		opDataGet:           e.dataGet,
+		opTestHealthz:       e.testHealthz,
+		opTestReset:         e.testReset,
+		opTestFaults:        e.testFaults,
+		opTestExpire:        e.testExpire,
+		opTestFiles:         e.testFiles,
+		opTestUploads:       e.testUploads,
+		opTestStats:         e.testStats,
 	}
 }
 

@@ -116,10 +116,10 @@ func (e *Emulator) writeError(c *call, err error) {
 		e.log.Error("internal error", "requestId", c.id, "route", c.rt.name, "err", err)
 		se = ErrInternal
 	}
-	if c.rt.plane == planeData && c.r.Body != nil {
+	if c.rt.plane == planeData && c.body != nil && c.r.ContentLength <= maxPartSize {
 		// Read what the client sends before answering, so that it sees this answer and
 		// not a connection closed under its upload (browsers report only the latter).
-		_, _ = io.Copy(io.Discard, c.r.Body)
+		_, _ = io.Copy(io.Discard, c.body)
 	}
 	h := c.w.Header()
 	h.Del("ETag")

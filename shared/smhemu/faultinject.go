@@ -32,7 +32,7 @@ func (e *Emulator) injectFault(c *call) bool {
 		e.writeError(c, err) // drains the body first
 	case "reset":
 		if c.rt.plane == planeData && c.r.ContentLength > 0 {
-			_, _ = io.CopyN(io.Discard, c.r.Body, c.r.ContentLength/2)
+			_, _ = io.CopyN(io.Discard, c.body, c.r.ContentLength/2)
 		}
 		c.w.fault = "reset"
 		abort(c, 0, nil, nil)
