@@ -4,7 +4,7 @@
 const { test, describe, afterEach } = require("node:test");
 const assert = require("node:assert/strict");
 const fs = require("node:fs");
-const { env, MiB, makeFile, emulator, assertStored, shot, fileInput, settle, waitTask, withBrowser } = require("./lib");
+const { env, MiB, makeFile, makePNG, emulator, assertStored, shot, fileInput, settle, waitTask, withBrowser } = require("./lib");
 
 const run = Date.now().toString(36);
 const THRESHOLD = 8 * MiB; // the engine's simple-upload threshold and default part size
@@ -71,6 +71,46 @@ describe("<ferry-uploader>", () => {
         assert.equal(s.state, "done");
         await assertStored(f, s.path);
       }
+    });
+  });
+
+  test("paste, and a picked folder keeps its sub-folders", async (t) => {
+    const dir = require("node:path").join(env.files, `folder-${run}`);
+    fs.mkdirSync(require("node:path").join(dir, "sub"), { recursive: true });
+    const inTop = makeFile(`folder-${run}/top.bin`, 4096);
+    const inSub = makeFile(`folder-${run}/sub/deep.bin`, MiB + 3);
+    const pasted = makePNG("pasted.png", 320, 240, [40, 90, 200], [120, 200, 160]);
+    await withBrowser(t, async ({ page: p }) => {
+      await p.goto(page({ path: `/e2e-${run}/pick/` }));
+      await p.locator("ferry-uploader input[webkitdirectory]").setInputFiles(dir);
+      let snaps = await settle(p, { count: 2 });
+      for (const [f, rel] of [[inTop, "top.bin"], [inSub, "sub/deep.bin"]]) {
+        const s = snaps.find((x) => x.path.endsWith(`/folder-${run}/${rel}`));
+        assert.ok(s, `${rel} uploaded under the folder's name: ${snaps.map((x) => x.path)}`);
+        assert.equal(s.state, "done");
+        await assertStored(f, s.path);
+      }
+      // Paste: a file from the clipboard, with focus in the element.
+      await p.evaluate(() => {
+        const input = Object.assign(document.createElement("input"), { type: "file", id: "paste-source", hidden: true });
+        document.body.append(input);
+      });
+      await p.setInputFiles("#paste-source", pasted.path);
+      await p.getByRole("button", { name: "Choose files" }).focus();
+      await p.evaluate(() => {
+        const dt = new DataTransfer();
+        dt.items.add(document.getElementById("paste-source").files[0]);
+        const target = document.querySelector("ferry-uploader").shadowRoot.activeElement;
+        target.dispatchEvent(new ClipboardEvent("paste", { clipboardData: dt, bubbles: true, composed: true }));
+      });
+      snaps = await settle(p, { count: 3 });
+      const s = snaps.find((x) => x.name === "pasted.png");
+      assert.ok(s, "the pasted file is in the list");
+      assert.equal(s.state, "done");
+      await assertStored(pasted, s.path);
+      // Its thumbnail is an object URL of the file itself.
+      const src = await p.locator("ferry-uploader .item .thumb img").last().getAttribute("src");
+      assert.match(src, /^blob:/);
     });
   });
 
@@ -200,7 +240,7 @@ describe("<ferry-uploader>", () => {
   });
 
   test("axe-core finds no accessibility violations, in English and Chinese, light and dark", async (t) => {
-    const f = makeFile("a11y-photo.png", 300000);
+    const f = makePNG("a11y-photo.png", 400, 300, [200, 80, 60], [250, 200, 90]);
     const g = makeFile("a11y-doc.pdf", 4000);
     const axe = fs.readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
     await withBrowser(t, async ({ page: p }) => {

@@ -90,6 +90,41 @@ function makeFile(name, size, seed = name) {
   return { path: file, name, size, sha256 };
 }
 
+// makePNG writes a real PNG (a soft diagonal gradient between two colours, with a sun), so
+// thumbnails have something to show; returns what makeFile returns.
+function makePNG(name, w, h, from, to) {
+  const zlib = require("node:zlib");
+  const raw = Buffer.alloc((w * 3 + 1) * h);
+  for (let y = 0; y < h; y++) {
+    raw[y * (w * 3 + 1)] = 0;
+    for (let x = 0; x < w; x++) {
+      const k = (x / w + y / h) / 2;
+      const sun = Math.hypot(x - w * 0.7, y - h * 0.3) < Math.min(w, h) * 0.16;
+      for (let c = 0; c < 3; c++) {
+        const v = sun ? 250 - c * 25 : Math.round(from[c] + (to[c] - from[c]) * k);
+        raw[y * (w * 3 + 1) + 1 + x * 3 + c] = v;
+      }
+    }
+  }
+  const chunk = (type, data) => {
+    const len = Buffer.alloc(4);
+    len.writeUInt32BE(data.length);
+    const td = Buffer.concat([Buffer.from(type), data]);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(zlib.crc32(td) >>> 0);
+    return Buffer.concat([len, td, crc]);
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(w, 0);
+  ihdr.writeUInt32BE(h, 4);
+  ihdr[8] = 8; ihdr[9] = 2; // 8-bit RGB
+  const png = Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk("IHDR", ihdr),
+    chunk("IDAT", zlib.deflateSync(raw)), chunk("IEND", Buffer.alloc(0))]);
+  const file = path.join(env.files, name);
+  fs.writeFileSync(file, png);
+  return { path: file, name, size: png.length, sha256: crypto.createHash("sha256").update(png).digest("hex") };
+}
+
 // A fresh copy of a file under another name (same bytes, new last-modified).
 function copyFile(f, name) {
   const to = path.join(env.files, name);
@@ -176,4 +211,4 @@ async function withBrowser(t, fn, opts) {
   }
 }
 
-module.exports = { env, MiB, launch, makeFile, copyFile, emulator, assertStored, shot, fileInput, settle, waitTask, withBrowser, pathOf };
+module.exports = { env, MiB, launch, makeFile, makePNG, copyFile, emulator, assertStored, shot, fileInput, settle, waitTask, withBrowser, pathOf };
