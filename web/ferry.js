@@ -462,7 +462,8 @@ importScripts(${JSON.stringify(new URL("wasm_exec.js", BASE).href)}, ${JSON.stri
   //   page → worker  {type:"restorable", id}                      worker → page {type:"reply", id, result:{entries}}
   //   page → worker  {type:"resumeEntry", taskId, entryId, file, options}
   //   page → worker  {type:"signOut", id}                         worker → page {type:"reply", id, result|error}
-  //   worker → page  {type:"snapshot", snapshot, result?}         (result with done/rapid: {path,name,size,crc64,eTag,rapid})
+  //   worker → page  {type:"snapshot", event, snapshot, result?}  (event state|progress|complete|error;
+  //                                                              result with complete: {path,name,size,crc64,eTag,rapid})
   //   worker → page  {type:"total", total:{loaded,size,fraction,bytesPerSecond,etaSeconds}}
   //   worker → page  {type:"headers", id}                         page → worker {type:"headers", id, headers, error?}
   class Engine {
@@ -557,7 +558,7 @@ importScripts(${JSON.stringify(new URL("wasm_exec.js", BASE).href)}, ${JSON.stri
           break;
         case "snapshot": {
           const task = this.tasks.get(msg.snapshot && msg.snapshot.id);
-          if (task) task._update(msg.snapshot, msg.result);
+          if (task) task._update(msg.snapshot, msg.result, msg.event);
           break;
         }
         case "total":
@@ -631,7 +632,7 @@ importScripts(${JSON.stringify(new URL("wasm_exec.js", BASE).href)}, ${JSON.stri
       return () => this._listeners.delete(fn);
     }
 
-    _update(snap, result) {
+    _update(snap, result, event) {
       const prev = this._snap;
       this._snap = Object.assign({}, prev, snap);
       if (!snap.error) delete this._snap.error;
@@ -641,7 +642,8 @@ importScripts(${JSON.stringify(new URL("wasm_exec.js", BASE).href)}, ${JSON.stri
       }
       for (const l of this._listeners) l(s, prev);
       if (this._settled) return;
-      if (FINISHED.has(s.state)) {
+      // done settles with the "complete" event, which carries the stored file's details.
+      if (FINISHED.has(s.state) && (result || event === "complete" || event === undefined)) {
         this._settled = true;
         this._resolve(Object.assign({ path: s.path, name: s.name, size: s.size, rapid: s.state === "rapid" }, result || {}));
       } else if (s.state === "failed" || s.state === "canceled") {
