@@ -100,9 +100,13 @@ type attack struct {
 func TestAttacks(t *testing.T) {
 	rk, ek := keys()
 	now := time.Now()
-	hs := func(c jwt.MapClaims) string { return "Bearer " + sign(t, jwt.SigningMethodHS256, []byte(hsSecret), "", c) }
+	hs := func(c jwt.MapClaims) string {
+		return "Bearer " + sign(t, jwt.SigningMethodHS256, []byte(hsSecret), "", c)
+	}
 	none := "Bearer " + sign(t, jwt.SigningMethodNone, jwt.UnsafeAllowNoneSignatureType, "", claims())
-	tok := func(b string) attack { return attack{method: "POST", path: "/v1/token", body: b, status: 401, code: "Unauthenticated"} }
+	tok := func(b string) attack {
+		return attack{method: "POST", path: "/v1/token", body: b, status: 401, code: "Unauthenticated"}
+	}
 	with := func(a attack, name, auth string) attack { a.name, a.auth = name, auth; return a }
 	good := hs(claims())
 	dir := func(name, p string) attack {

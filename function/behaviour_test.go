@@ -113,8 +113,6 @@ func noCORS(t *testing.T, a *answer) {
 	}
 }
 
-
-
 // TestBehaviour runs the table through every transport.
 func TestBehaviour(t *testing.T) {
 	for _, tr := range transports {

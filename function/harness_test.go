@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -77,7 +78,8 @@ func scanCapture() error {
 	capture.mu.Lock()
 	defer capture.mu.Unlock()
 	logs, resps := capture.logs.String(), capture.resps.String()
-	if len(logs) == 0 || len(resps) == 0 || len(capture.tokens) == 0 {
+	full := flag.Lookup("test.run").Value.String() == "" && flag.Lookup("test.fuzz").Value.String() == ""
+	if full && (len(logs) == 0 || len(resps) == 0 || len(capture.tokens) == 0) {
 		return fmt.Errorf("nothing captured (logs %d B, answers %d B, tokens %d)", len(logs), len(resps), len(capture.tokens))
 	}
 	for _, s := range []string{libSecret, mediaSecret, hsSecret, webhookSecret} {

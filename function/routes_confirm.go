@@ -60,7 +60,7 @@ func (h *handler) postConfirm(w http.ResponseWriter, r *http.Request) error {
 	if state.Confirmed {
 		return errInvalid("this upload is already confirmed")
 	}
-	l.add(slog.String("path", joinPath(state.Path)))
+	l.add(slog.String("uploadPath", joinPath(state.Path)))
 	if v := h.checkTask(sc, state); v != nil {
 		return h.refuse(ctx, key, sc.Space, confirmKey, v)
 	}
@@ -74,7 +74,7 @@ func (h *handler) postConfirm(w http.ResponseWriter, r *http.Request) error {
 		return upstreamError("confirming the upload", err)
 	}
 	size := int64(file.Size)
-	l.add(slog.Int64("size", size), slog.String("finalPath", joinPath(file.Path)))
+	l.add(slog.Int64("size", size), slog.String("filePath", joinPath(file.Path)))
 	if size > sc.Role.MaxFileSize || len(file.Path) > 0 && !underPrefix(file.Path, sc.Prefix, true) {
 		return h.removeConfirmed(ctx, id, sc, file)
 	}

@@ -10,27 +10,28 @@ import (
 	"log/slog"
 	"net/http"
 	"os"
+	"sync"
 
 	"github.com/ferry-upload/ferry/function"
 	"github.com/syumai/workers"
-	"github.com/syumai/workers/cloudflare"
 )
 
 func main() {
 	logger := slog.New(slog.NewJSONHandler(os.Stdout, nil))
-	h, err := build(logger)
+	var bg sync.WaitGroup
+	h, err := build(logger, &bg)
 	if err != nil {
 		logger.Error(err.Error())
 		h = misconfigured()
 	}
-	workers.Serve(h)
+	workers.ServeNonBlock(h)
+	workers.Ready()
+	<-workers.Done()
+	bg.Wait() // the instance ends when main returns: finish waitUntil work first
 }
 
-func build(logger *slog.Logger) (http.Handler, error) {
-	cfg, err := function.ConfigFromLookup(func(name string) (string, bool) {
-		v := cloudflare.Getenv(name)
-		return v, v != ""
-	})
+func build(logger *slog.Logger, bg *sync.WaitGroup) (http.Handler, error) {
+	cfg, err := function.ConfigFromLookup(getenv)
 	if err != nil {
 		return nil, err
 	}
@@ -39,7 +40,10 @@ func build(logger *slog.Logger) (http.Handler, error) {
 	// which the bounded JWKS fetch and the upstream timeout rely on. It works on workerd
 	// thanks to the wasm_exec.js patch of scripts/build-workers (fetch bound to globalThis).
 	cfg.HTTPClient = &http.Client{Transport: http.DefaultTransport}
-	cfg.Background = cloudflare.WaitUntil
+	cfg.Background = func(task func()) {
+		bg.Add(1)
+		waitUntil(func() { defer bg.Done(); task() })
+	}
 	return function.New(cfg)
 }
 
