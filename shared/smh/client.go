@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/url"
 	"strconv"
 	"strings"
@@ -36,7 +37,7 @@ func (c *Client) call(ctx context.Context, op string, req *Request, out any) (in
 }
 
 // EscapePath URL-encodes each segment of a library path ("a/b c/d.txt" → "a/b%20c/d.txt").
-// Leading and trailing slashes are dropped.
+// Leading and trailing slashes are dropped. Callers check segments with checkPath first.
 func EscapePath(p string) string {
 	segs := strings.Split(strings.Trim(p, "/"), "/")
 	for i, s := range segs {
@@ -45,12 +46,59 @@ func EscapePath(p string) string {
 	return strings.Join(segs, "/")
 }
 
-func (c *Client) url(kind, space, path string, q url.Values) string {
+// CodeInvalidArgument is the code of a request the client refuses to send.
+const CodeInvalidArgument = "InvalidArgument"
+
+func invalid(format string, a ...any) error {
+	return &Error{Code: CodeInvalidArgument, Message: fmt.Sprintf(format, a...)}
+}
+
+// checkSegment refuses what would change the meaning of a URL path: an empty, "." or ".."
+// segment would make the server resolve another route with the caller's token.
+func checkSegment(what, s string) error {
+	if s == "" || s == "." || s == ".." {
+		return invalid("%s %q is not a valid path segment", what, s)
+	}
+	return nil
+}
+
+func checkPath(p string) error {
+	if strings.Trim(p, "/") == "" {
+		return nil
+	}
+	for _, seg := range strings.Split(strings.Trim(p, "/"), "/") {
+		if err := checkSegment("path segment", seg); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// url builds …/api/v1/{kind}/{lib}/{space}/{path}{?query}.
+func (c *Client) url(kind, space, path string, q url.Values) (string, error) {
+	if err := checkSegment("space", space); err != nil {
+		return "", err
+	}
+	if err := checkPath(path); err != nil {
+		return "", err
+	}
 	u := c.BaseURL + "/api/v1/" + kind + "/" + url.PathEscape(c.LibraryID) + "/" + url.PathEscape(space)
 	if p := EscapePath(path); p != "" {
 		u += "/" + p
 	}
-	return u + encodeQuery(q)
+	return u + encodeQuery(q), nil
+}
+
+// taskURL addresses an upload task: its confirm key is one path segment, whatever it holds.
+func (c *Client) taskURL(space, confirmKey string, q url.Values) (string, error) {
+	if err := checkSegment("confirm key", confirmKey); err != nil {
+		return "", err
+	}
+	if err := checkSegment("space", space); err != nil {
+		return "", err
+	}
+	return c.BaseURL + "/api/v1/file/" + url.PathEscape(c.LibraryID) + "/" + url.PathEscape(space) + "/" +
+		url.PathEscape(confirmKey) + encodeQuery(q), nil
 }
 
 // encodeQuery renders bare action flags (?multipart) SMH-style: a key with one empty

@@ -222,3 +222,24 @@ func TestDataURL(t *testing.T) {
 	c.BaseURL = "https://x.example"
 	assert.True(t, bytes.HasPrefix([]byte(c.DataURL(info, 0)), []byte("https://")))
 }
+
+func TestClientRefusesRouteChangingInput(t *testing.T) {
+	ctx := context.Background()
+	c, _ := newClient(t)
+	tok := token(t, c, "upload_file")
+	for _, key := range []string{"", ".", "..", "../../token/smhdev"} {
+		_, err := c.State(ctx, tok, "-", key)
+		if key == "../../token/smhdev" {
+			// One escaped segment: the server sees a bad or unknown task, not another route.
+			assert.Contains(t, []string{smh.CodeUploadNotFound, "InvalidPath"}, smh.Code(err), "key %q", key)
+			continue
+		}
+		assert.Equal(t, smh.CodeInvalidArgument, smh.Code(err), "key %q", key)
+	}
+	_, err := c.Begin(ctx, tok, "-", smh.BeginRequest{Path: "a/../b.bin"})
+	assert.Equal(t, smh.CodeInvalidArgument, smh.Code(err))
+	_, err = c.Begin(ctx, tok, "..", smh.BeginRequest{Path: "b.bin"})
+	assert.Equal(t, smh.CodeInvalidArgument, smh.Code(err))
+	assert.Equal(t, smh.CodeInvalidArgument, smh.Code(c.DeleteTokens(ctx, secret, []string{"a,b"}, nil, nil)))
+	assert.Equal(t, smh.CodeInvalidArgument, smh.Code(c.DeleteTokens(ctx, secret, nil, nil, nil)))
+}

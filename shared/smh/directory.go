@@ -9,8 +9,12 @@ import (
 // CreateDirectory creates a directory and any missing parents. A directory that already
 // exists is success; a file in the way is SameNameDirectoryOrFileExists.
 func (c *Client) CreateDirectory(ctx context.Context, token, space, path string) error {
-	req, _ := jsonRequest("PUT", c.url("directory", space, path, url.Values{"conflict_resolution_strategy": {ConflictAsk}}), token, nil)
-	_, err := c.call(ctx, "create directory", req, nil)
+	u, err := c.url("directory", space, path, url.Values{"conflict_resolution_strategy": {ConflictAsk}})
+	if err != nil {
+		return err
+	}
+	req, _ := jsonRequest("PUT", u, token, nil)
+	_, err = c.call(ctx, "create directory", req, nil)
 	if Code(err) != CodeSameNameExists {
 		return err
 	}
@@ -23,8 +27,12 @@ func (c *Client) CreateDirectory(ctx context.Context, token, space, path string)
 
 // DirectoryExists reports whether a directory exists (HEAD; 404 → false).
 func (c *Client) DirectoryExists(ctx context.Context, token, space, path string) (bool, error) {
-	req, _ := jsonRequest("HEAD", c.url("directory", space, path, nil), token, nil)
-	_, err := c.call(ctx, "directory exists", req, nil)
+	u, err := c.url("directory", space, path, nil)
+	if err != nil {
+		return false, err
+	}
+	req, _ := jsonRequest("HEAD", u, token, nil)
+	_, err = c.call(ctx, "directory exists", req, nil)
 	if Status(err) == 404 {
 		return false, nil
 	}

@@ -22,6 +22,11 @@ type TokenRequest struct {
 // CreateToken calls POST /api/v1/token. The secret travels in the query string, as the
 // API requires; errors never include the URL.
 func (c *Client) CreateToken(ctx context.Context, r TokenRequest) (*Token, error) {
+	for _, id := range r.SpaceIDs {
+		if id == "" || strings.Contains(id, ",") {
+			return nil, invalid("create token: space id %q is empty or holds a comma", id)
+		}
+	}
 	q := url.Values{"library_id": {c.LibraryID}, "library_secret": {r.Secret}}
 	setIf(q, "space_id", strings.Join(r.SpaceIDs, ","))
 	setIf(q, "user_id", r.UserID)
@@ -49,6 +54,17 @@ func (c *Client) CreateToken(ctx context.Context, r TokenRequest) (*Token, error
 // DeleteTokens revokes every token of the given users, narrowed (AND) by client and
 // session ids when given.
 func (c *Client) DeleteTokens(ctx context.Context, secret string, userIDs, clientIDs, sessionIDs []string) error {
+	if len(userIDs) == 0 {
+		return invalid("delete tokens: at least one user id is required")
+	}
+	// The API takes comma lists: an id holding a comma would widen the revocation.
+	for _, ids := range [][]string{userIDs, clientIDs, sessionIDs} {
+		for _, id := range ids {
+			if id == "" || strings.Contains(id, ",") {
+				return invalid("delete tokens: id %q is empty or holds a comma", id)
+			}
+		}
+	}
 	q := url.Values{"library_secret": {secret}, "user_id": {strings.Join(userIDs, ",")}}
 	setIf(q, "client_id", strings.Join(clientIDs, ","))
 	setIf(q, "session_id", strings.Join(sessionIDs, ","))

@@ -55,7 +55,11 @@ func (c *Client) Begin(ctx context.Context, token, space string, r BeginRequest)
 	if len(r.Labels) > 0 {
 		body["labels"] = r.Labels
 	}
-	req, err := jsonRequest(method, c.url("file", space, r.Path, q), token, body)
+	u, err := c.url("file", space, r.Path, q)
+	if err != nil {
+		return nil, err
+	}
+	req, err := jsonRequest(method, u, token, body)
 	if err != nil {
 		return nil, err
 	}
@@ -96,7 +100,11 @@ func (c *Client) Begin(ctx context.Context, token, space string, r BeginRequest)
 
 // Renew refreshes the signed data-plane headers of an upload task.
 func (c *Client) Renew(ctx context.Context, token, space, confirmKey string) (*UploadInfo, error) {
-	req, _ := jsonRequest("POST", c.url("file", space, confirmKey, url.Values{"renew": {""}}), token, nil)
+	u, err := c.taskURL(space, confirmKey, url.Values{"renew": {""}})
+	if err != nil {
+		return nil, err
+	}
+	req, _ := jsonRequest("POST", u, token, nil)
 	var info UploadInfo
 	if _, err := c.call(ctx, "renew upload", req, &info); err != nil {
 		return nil, err
@@ -106,7 +114,11 @@ func (c *Client) Renew(ctx context.Context, token, space, confirmKey string) (*U
 
 // State reads an upload task with its received parts.
 func (c *Client) State(ctx context.Context, token, space, confirmKey string) (*UploadState, error) {
-	req, _ := jsonRequest("GET", c.url("file", space, confirmKey, url.Values{"upload": {""}}), token, nil)
+	u, err := c.taskURL(space, confirmKey, url.Values{"upload": {""}})
+	if err != nil {
+		return nil, err
+	}
+	req, _ := jsonRequest("GET", u, token, nil)
 	var st UploadState
 	if _, err := c.call(ctx, "upload state", req, &st); err != nil {
 		return nil, err
@@ -132,7 +144,11 @@ func (c *Client) Confirm(ctx context.Context, token, space, confirmKey string, r
 	if len(r.Labels) > 0 {
 		body["labels"] = r.Labels
 	}
-	req, err := jsonRequest("POST", c.url("file", space, confirmKey, q), token, body)
+	u, err := c.taskURL(space, confirmKey, q)
+	if err != nil {
+		return nil, err
+	}
+	req, err := jsonRequest("POST", u, token, body)
 	if err != nil {
 		return nil, err
 	}
@@ -145,14 +161,22 @@ func (c *Client) Confirm(ctx context.Context, token, space, confirmKey string, r
 
 // Cancel deletes an upload task and the bytes it received.
 func (c *Client) Cancel(ctx context.Context, token, space, confirmKey string) error {
-	req, _ := jsonRequest("DELETE", c.url("file", space, confirmKey, url.Values{"upload": {""}}), token, nil)
-	_, err := c.call(ctx, "cancel upload", req, nil)
+	u, err := c.taskURL(space, confirmKey, url.Values{"upload": {""}})
+	if err != nil {
+		return err
+	}
+	req, _ := jsonRequest("DELETE", u, token, nil)
+	_, err = c.call(ctx, "cancel upload", req, nil)
 	return err
 }
 
 // FileInfo reads a stored file's metadata.
 func (c *Client) FileInfo(ctx context.Context, token, space, path string) (*File, error) {
-	req, _ := jsonRequest("GET", c.url("file", space, path, url.Values{"info": {""}}), token, nil)
+	u, err := c.url("file", space, path, url.Values{"info": {""}})
+	if err != nil {
+		return nil, err
+	}
+	req, _ := jsonRequest("GET", u, token, nil)
 	var f File
 	if _, err := c.call(ctx, "file info", req, &f); err != nil {
 		return nil, err
@@ -162,7 +186,11 @@ func (c *Client) FileInfo(ctx context.Context, token, space, path string) (*File
 
 // DeleteFile deletes a stored file.
 func (c *Client) DeleteFile(ctx context.Context, token, space, path string) error {
-	req, _ := jsonRequest("DELETE", c.url("file", space, path, nil), token, nil)
-	_, err := c.call(ctx, "delete file", req, nil)
+	u, err := c.url("file", space, path, nil)
+	if err != nil {
+		return err
+	}
+	req, _ := jsonRequest("DELETE", u, token, nil)
+	_, err = c.call(ctx, "delete file", req, nil)
 	return err
 }
