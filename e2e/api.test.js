@@ -81,7 +81,7 @@ describe("window.Ferry", () => {
       await withBrowser(t, async ({ page: p }) => {
         await p.goto(`http://127.0.0.1:${server.address().port}/`);
         assert.equal(await p.evaluate(() => window.Ferry.baseURL), `${env.url}/`);
-        await p.locator("ferry-uploader input[type=file]:not([webkitdirectory])").setInputFiles(f.path);
+        await p.locator("ferry-uploader input[type=file]:not([webkitdirectory])").first().setInputFiles(f.path);
         await p.waitForFunction(() => ["done", "failed"].includes(document.querySelector("ferry-uploader").tasks[0]?.state), null, { timeout: 60000 });
         const s = await p.evaluate(() => document.querySelector("ferry-uploader").tasks[0].snapshot());
         assert.equal(s.state, "done", JSON.stringify(s));

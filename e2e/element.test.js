@@ -227,7 +227,11 @@ describe("<ferry-uploader>", () => {
       assert.equal(await p.evaluate(() => document.querySelector("ferry-uploader").shadowRoot.activeElement?.textContent.trim()), "Choose a folder");
       // Enter on "Choose files" opens the file chooser.
       await p.keyboard.press("Shift+Tab");
-      const [chooser] = await Promise.all([p.waitForEvent("filechooser"), p.keyboard.press("Enter")]);
+      // (The file chooser is intercepted once a listener exists: start listening first.)
+      const choosing = p.waitForEvent("filechooser");
+      await p.waitForTimeout(200);
+      await p.keyboard.press("Enter");
+      const chooser = await choosing;
       await chooser.setFiles(f.path);
       await waitTask(p, () => document.querySelector("ferry-uploader").tasks[0]?.state === "uploading");
       // Every visible button in the element has an accessible name.

@@ -15,7 +15,14 @@ async function bytesReceivedFor(fullPath) {
   return Object.values(by).filter((u) => pathOf(u) === fullPath).reduce((n, u) => n + u.bytesReceived, 0);
 }
 
-const first = () => document.querySelector("ferry-uploader").tasks[0];
+// pick clicks a button that opens the file chooser, and returns the chooser. (Playwright
+// intercepts the chooser only once a listener exists, so listen first.)
+async function pick(p, button) {
+  const choosing = p.waitForEvent("filechooser");
+  await p.waitForTimeout(200);
+  await button.click();
+  return choosing;
+}
 
 describe("interruptions", () => {
   afterEach(() => emulator.faults({}));
@@ -50,7 +57,7 @@ describe("interruptions", () => {
       fs.mkdirSync(impostorDir, { recursive: true });
       const impostor = path.join(impostorDir, "reload-me.bin");
       fs.writeFileSync(impostor, Buffer.alloc(1000, 7));
-      let [chooser] = await Promise.all([p.waitForEvent("filechooser"), prompt.getByRole("button", { name: /reload-me\.bin/ }).click()]);
+      let chooser = await pick(p, prompt.getByRole("button", { name: /reload-me\.bin/ }));
       await chooser.setFiles(impostor);
       await p.locator("ferry-uploader .resume .why.err").waitFor({ timeout: 20000 });
       assert.match(await p.locator("ferry-uploader .resume .why.err").innerText(), /isn't the same file/);
@@ -58,7 +65,7 @@ describe("interruptions", () => {
 
       // The real file continues where it stopped.
       await emulator.faults({});
-      [chooser] = await Promise.all([p.waitForEvent("filechooser"), prompt.getByRole("button", { name: /reload-me\.bin/ }).click()]);
+      chooser = await pick(p, prompt.getByRole("button", { name: /reload-me\.bin/ }));
       await chooser.setFiles(f.path);
       const [s] = await settle(p, { timeout: 90000 });
       assert.equal(s.state, "done", JSON.stringify(s));
@@ -88,7 +95,7 @@ describe("interruptions", () => {
   });
 
   test("a quick-upload hit shows as instant", { skip: !env.direct && "no FERRY_E2E_DIRECT_URL" }, async (t) => {
-    const f = makeFile("quick.bin", 3 * MiB + 17);
+    const f = makeFile("quick.bin", 3 * MiB + 17, `quick-${run}`); // new bytes each run
     await withBrowser(t, async ({ page: p }) => {
       await p.goto(`${env.direct}/?path=/e2e-${run}/quick/`);
       await fileInput(p).setInputFiles(f.path);

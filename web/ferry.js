@@ -855,6 +855,7 @@ svg { width: 100%; height: 100%; display: block; }
 .summary .actions { display: flex; flex-wrap: wrap; gap: 6px; }
 .bar { height: 8px; border-radius: 99px; background: var(--ferry-track); overflow: hidden; }
 .bar .fill { height: 100%; width: 0; border-radius: inherit; background: var(--ferry-accent); transition: width .25s ease-out; }
+.summary[data-all-done] .fill { background: var(--ferry-success); }
 .list { list-style: none; margin: 0; padding: 0; display: grid; gap: 8px; max-height: var(--ferry-list-max-height, 420px); overflow: auto; }
 .item { display: grid; grid-template-columns: 48px minmax(0, 1fr) auto; gap: 12px; align-items: center; padding: 10px; border: 1px solid var(--ferry-border); border-radius: 11px; background: var(--ferry-bg); }
 .thumb { width: 48px; height: 48px; border-radius: 8px; background: var(--ferry-surface); border: 1px solid var(--ferry-border); overflow: hidden; display: grid; place-items: center; color: var(--ferry-muted); position: relative; }
@@ -863,7 +864,8 @@ svg { width: 100%; height: 100%; display: block; }
 .thumb .fi { width: 26px; height: 26px; margin-bottom: 8px; }
 .body { min-width: 0; display: grid; gap: 4px; }
 .name { font-weight: 600; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
-.meta { font-size: 13px; color: var(--ferry-muted); display: flex; flex-wrap: wrap; gap: 0 10px; font-variant-numeric: tabular-nums; }
+.meta { font-size: 13px; color: var(--ferry-muted); display: flex; flex-wrap: wrap; gap: 0 8px; font-variant-numeric: tabular-nums; }
+.meta > span:not(.status):not(.badge)::before { content: "·"; margin-inline-end: 8px; }
 .status { font-weight: 600; display: inline-flex; align-items: center; gap: 4px; }
 .status .i { width: 15px; height: 15px; }
 .item .bar { height: 6px; }
@@ -1429,8 +1431,9 @@ svg { width: 100%; height: 100%; display: block; }
       r.badge.lastChild.textContent = t("instant");
       r.badge.title = t("rapidNote");
       const pct = t.percent(s.fraction);
-      const showBytes = s.state !== "rapid" && s.size > 0;
-      r.bytes.textContent = showBytes ? (FINISHED.has(s.state) ? t.bytes(s.size) : t("bytesOf", { loaded: t.bytes(s.loaded || 0), size: t.bytes(s.size) })) : s.state === "rapid" ? t.bytes(s.size) : "";
+      // Finished: the size. Moving, or stopped part-way: "loaded of size". Not started: the size.
+      const partWay = !FINISHED.has(s.state) && (s.loaded > 0 || ACTIVE.has(s.state)) && s.state !== "canceled";
+      r.bytes.textContent = partWay && s.size > 0 ? t("bytesOf", { loaded: t.bytes(s.loaded || 0), size: t.bytes(s.size) }) : t.bytes(s.size || 0);
       const moving = s.state === "uploading";
       r.speed.textContent = moving && s.bytesPerSecond ? t("perSecond", { speed: t.bytes(s.bytesPerSecond) }) : "";
       r.eta.textContent = moving && s.etaSeconds !== null && s.etaSeconds !== undefined ? t("left", { eta: t.duration(s.etaSeconds) }) : "";
@@ -1513,6 +1516,7 @@ svg { width: 100%; height: 100%; display: block; }
       this._totalFill.style.width = `${pct}%`;
       this._totalBar.setAttribute("aria-valuenow", String(pct));
       this._totalBar.setAttribute("aria-valuetext", `${pct}%`);
+      this._summary.toggleAttribute("data-all-done", tot.count > 0 && tot.done === tot.count);
       this._pauseAllBtn.hidden = !tot.active;
       this._resumeAllBtn.hidden = !tot.paused;
       this._retryAllBtn.hidden = !tot.failed;

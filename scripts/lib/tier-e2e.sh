@@ -14,6 +14,13 @@ source scripts/lib/common.sh
 need_go
 ensure_npm
 ensure_chromium
+# A CJK font, so the zh-CN screenshots show text rather than boxes (cosmetic: tests pass
+# without it, so a failed install only warns).
+if ! fc-list :lang=zh 2>/dev/null | grep -q . && [ "$(id -u)" = 0 ]; then
+  { DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-wqy-microhei >/dev/null 2>&1 ||
+    { apt-get update -qq >/dev/null 2>&1 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-wqy-microhei >/dev/null 2>&1; }; } ||
+    printf '  (could not install fonts-wqy-microhei: Chinese text in screenshots will show as boxes)\n'
+fi
 
 step "e2e: building the emulator, the dev server and the engine"
 mkdir -p .dev/bin test-results/e2e
