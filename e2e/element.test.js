@@ -268,3 +268,37 @@ describe("<ferry-uploader>", () => {
     });
   });
 });
+
+describe("the README's screenshot", () => {
+  afterEach(() => emulator.faults({}));
+
+  test("the widget mid-upload", async (t) => {
+    const photos = [
+      makePNG("harbour.png", 480, 360, [30, 90, 170], [120, 200, 220]),
+      makePNG("sunset.png", 480, 360, [230, 110, 60], [250, 200, 120]),
+      makePNG("meadow.png", 480, 360, [60, 140, 70], [190, 220, 120]),
+    ];
+    const video = makeFile("holiday-video.mp4", 96 * MiB + 1234);
+    const archive = makeFile("site-backup.zip", 64 * MiB + 77);
+    const doc = makeFile("annual-report.pdf", 2 * MiB + 5);
+    await emulator.faults({ latency: "60ms" });
+    await withBrowser(t, async ({ page: p }) => {
+      await p.goto(page({ path: `/e2e-${run}/readme/`, "part-size": "1MiB", concurrency: "4", "parallel-files": "2" }));
+      await fileInput(p).setInputFiles(photos.map((f) => f.path));
+      await settle(p, { count: 3 });
+      await fileInput(p).setInputFiles([video.path, archive.path, doc.path]);
+      await waitTask(p, () => {
+        const ts = document.querySelector("ferry-uploader").tasks;
+        const v = ts.find((x) => x.snapshot().name === "holiday-video.mp4");
+        const a = ts.find((x) => x.snapshot().name === "site-backup.zip");
+        return v && a && v.snapshot().fraction > 0.42 && a.snapshot().bytesPerSecond && v.snapshot().etaSeconds != null;
+      }, null, 120000);
+      // Theming through a custom property: the whole list, no scrolling, for the picture.
+      await p.evaluate(() => document.querySelector("ferry-uploader").style.setProperty("--ferry-list-max-height", "none"));
+      await p.waitForTimeout(300);
+      await shot(p, "00-widget-mid-upload", { element: "ferry-uploader" });
+      await p.evaluate(() => document.querySelector("ferry-uploader").cancelAll());
+      await settle(p, { count: 6 });
+    }, { deviceScaleFactor: 2, viewport: { width: 760, height: 1000 } });
+  });
+});

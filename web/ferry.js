@@ -1432,7 +1432,7 @@ svg { width: 100%; height: 100%; display: block; }
       r.badge.title = t("rapidNote");
       const pct = t.percent(s.fraction);
       // Finished: the size. Moving, or stopped part-way: "loaded of size". Not started: the size.
-      const partWay = !FINISHED.has(s.state) && (s.loaded > 0 || ACTIVE.has(s.state)) && s.state !== "canceled";
+      const partWay = !FINISHED.has(s.state) && (s.loaded > 0 || (ACTIVE.has(s.state) && s.state !== "queued")) && s.state !== "canceled";
       r.bytes.textContent = partWay && s.size > 0 ? t("bytesOf", { loaded: t.bytes(s.loaded || 0), size: t.bytes(s.size) }) : t.bytes(s.size || 0);
       const moving = s.state === "uploading";
       r.speed.textContent = moving && s.bytesPerSecond ? t("perSecond", { speed: t.bytes(s.bytesPerSecond) }) : "";
