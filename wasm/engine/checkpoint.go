@@ -2,13 +2,11 @@ package engine
 
 import (
 	"context"
-	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"hash/fnv"
 	"strconv"
 	"sync"
-
-	"github.com/ferry-upload/ferry/shared/smhhash"
 )
 
 // CheckpointVersion is the version of the Checkpoint format; other versions are ignored.
@@ -38,7 +36,7 @@ type Checkpoint struct {
 	// PartSize of the session's parts.
 	PartSize int64 `json:"partSize"`
 	// Chain is the chained-hash state while the full hash is computed.
-	Chain *smhhash.ChainState `json:"chain,omitempty"`
+	Chain *ChainState `json:"chain,omitempty"`
 	// Session is the server's upload task, once begun.
 	Session *Session `json:"session,omitempty"`
 	// Parts are the acknowledged parts with their CRC-64, in no particular order.
@@ -72,12 +70,12 @@ func (c *Checkpoint) clone() *Checkpoint {
 
 // checkpointID derives a checkpoint's key from what identifies an upload slot.
 func checkpointID(library, space, path, name string, size, lastModified int64) string {
-	h := sha256.New()
+	h := fnv.New128a()
 	for _, s := range []string{library, space, path, name, strconv.FormatInt(size, 10), strconv.FormatInt(lastModified, 10)} {
 		h.Write([]byte(s))
 		h.Write([]byte{0})
 	}
-	return "cp-" + hex.EncodeToString(h.Sum(nil)[:16])
+	return "cp-" + hex.EncodeToString(h.Sum(nil))
 }
 
 // CheckpointStore keeps checkpoints: in memory natively, IndexedDB in the browser.

@@ -18,7 +18,8 @@ type Config struct {
 	Driver Driver
 	// Sender PUTs parts to the data plane (required).
 	Sender PartSender
-	// Hasher computes chained-hash blocks; nil uses NativeHasher.
+	// Hasher computes chained-hash blocks (required): native.Hasher, or crypto.subtle in the
+	// browser.
 	Hasher BlockHasher
 	// Clock; nil uses SystemClock.
 	Clock Clock
@@ -56,11 +57,8 @@ type Engine struct {
 
 // New checks cfg and returns an Engine.
 func New(cfg Config) (*Engine, error) {
-	if cfg.Tokens == nil || cfg.Driver == nil || cfg.Sender == nil {
-		return nil, newError(CodeInvalidOptions, "engine: Tokens, Driver and Sender are required")
-	}
-	if cfg.Hasher == nil {
-		cfg.Hasher = NativeHasher{}
+	if cfg.Tokens == nil || cfg.Driver == nil || cfg.Sender == nil || cfg.Hasher == nil {
+		return nil, newError(CodeInvalidOptions, "engine: Tokens, Driver, Sender and Hasher are required")
 	}
 	if cfg.Clock == nil {
 		cfg.Clock = SystemClock{}

@@ -18,7 +18,7 @@ import (
 	"github.com/ferry-upload/ferry/shared/smh/smhhttp"
 	"github.com/ferry-upload/ferry/shared/smhemu"
 	"github.com/ferry-upload/ferry/wasm/engine"
-	"github.com/ferry-upload/ferry/wasm/engine/enginehttp"
+	"github.com/ferry-upload/ferry/wasm/engine/native"
 )
 
 const (
@@ -90,7 +90,8 @@ func (h *harness) config() engine.Config {
 			Retry: engine.Backoff{Base: time.Millisecond, Max: 20 * time.Millisecond, Seed: 7}},
 		Tokens:  h.tokens(),
 		Driver:  &engine.SMHDriver{Doer: smhhttp.Doer{Client: h.client}, RequestTimeout: 20 * time.Second},
-		Sender:  enginehttp.Sender{Client: h.client},
+		Sender:  native.Sender{Client: h.client},
+		Hasher:  native.Hasher{},
 		OnEvent: h.events.add,
 	}
 }

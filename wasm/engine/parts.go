@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"sync"
 	"time"
-
-	"github.com/ferry-upload/ferry/shared/smhhash"
 )
 
 // streamBuffer is the CRC read buffer when parts stream from the source.
@@ -118,7 +116,7 @@ func (t *Task) readPart(ctx context.Context, off, size int64, buf []byte) (uint6
 	if err := t.read(ctx, body, off); err != nil {
 		return 0, nil, err
 	}
-	return smhhash.CRC64(body), body, nil
+	return crc64Of(body), body, nil
 }
 
 // put is one attempt at one part, under the stall watchdog.

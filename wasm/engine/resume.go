@@ -2,8 +2,6 @@ package engine
 
 import (
 	"context"
-
-	"github.com/ferry-upload/ferry/shared/smhhash"
 )
 
 // resumeFrom resumes a checkpointed upload task: it reads the server's parts, keeps only
@@ -53,7 +51,7 @@ func (t *Task) resumeFrom(ctx context.Context, cp *Checkpoint, beginningHash str
 	t.mu.Unlock()
 
 	if p.multipart {
-		buf, err := e.blocks.get(ctx, smhhash.BlockSize)
+		buf, err := e.blocks.get(ctx, BlockSize)
 		if err != nil {
 			return nil, err
 		}
@@ -98,7 +96,7 @@ func (t *Task) crcRange(ctx context.Context, off, n int64, buf []byte) (uint64, 
 		if err := t.read(ctx, chunk, off+done); err != nil {
 			return 0, err
 		}
-		crc = smhhash.UpdateCRC64(crc, chunk)
+		crc = crc64Update(crc, chunk)
 		done += int64(len(chunk))
 	}
 	return crc, nil

@@ -5,8 +5,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"time"
-
-	"github.com/ferry-upload/ferry/shared/smhhash"
 )
 
 // run works for the task until it is stored, paused, failed or canceled, then frees its
@@ -220,12 +218,12 @@ func (t *Task) takeLock(ctx context.Context, id string) error {
 // beginningHash is SMH's beginningHash: SHA-256 of the first block (of nothing for an empty
 // file).
 func (t *Task) beginningHash(ctx context.Context) (string, error) {
-	buf, err := t.e.blocks.get(ctx, smhhash.BlockSize)
+	buf, err := t.e.blocks.get(ctx, BlockSize)
 	if err != nil {
 		return "", err
 	}
 	defer t.e.blocks.put(buf)
-	d, err := t.hashBlock(ctx, 0, min(t.src.Size(), smhhash.BlockSize), nil, buf)
+	d, err := t.hashBlock(ctx, 0, min(t.src.Size(), BlockSize), nil, buf)
 	if err != nil {
 		return "", err
 	}
@@ -259,45 +257,46 @@ func (t *Task) fullHashOf(ctx context.Context) (string, error) {
 		t.mu.Unlock()
 		return h, nil
 	}
-	var chain smhhash.Chain
+	var ch chain
 	if st := t.cp.Chain; st != nil {
-		if c, err := smhhash.RestoreChain(*st); err == nil {
-			chain = c
+		if c, err := restoreChain(*st); err == nil {
+			ch = c
 		}
 	}
 	t.mu.Unlock()
 	t.setState(StateHashing)
-	buf, err := t.e.blocks.get(ctx, smhhash.BlockSize)
+	buf, err := t.e.blocks.get(ctx, BlockSize)
 	if err != nil {
 		return "", err
 	}
 	defer t.e.blocks.put(buf)
 	size := t.src.Size()
-	blocks := max(1, (size+smhhash.BlockSize-1)/smhhash.BlockSize)
-	for k := chain.Blocks(); k < blocks; k++ {
-		off := k * smhhash.BlockSize
-		d, err := t.hashBlock(ctx, off, min(smhhash.BlockSize, size-off), chain.Prefix(), buf)
+	blocks := max(1, (size+BlockSize-1)/BlockSize)
+	for k := ch.blocks; k < blocks; k++ {
+		off := k * BlockSize
+		d, err := t.hashBlock(ctx, off, min(BlockSize, size-off), ch.prefix(), buf)
 		if err != nil {
-			t.keepChain(chain)
+			t.keepChain(ch)
 			return "", err
 		}
-		chain.Advance(d)
+		ch.advance(d)
 		if k%16 == 15 {
-			t.keepChain(chain)
+			t.keepChain(ch)
 			t.saveCheckpoint(ctx, false)
 		}
 	}
-	t.keepChain(chain)
+	t.keepChain(ch)
 	t.saveCheckpoint(ctx, true)
+	full := ch.fullHash()
 	t.mu.Lock()
-	t.fullHash = chain.FullHash()
+	t.fullHash = full
 	t.mu.Unlock()
 	t.setState(StateBeginning)
-	return chain.FullHash(), nil
+	return full, nil
 }
 
-func (t *Task) keepChain(c smhhash.Chain) {
-	st := c.State()
+func (t *Task) keepChain(c chain) {
+	st := c.state()
 	t.mu.Lock()
 	t.cp.Chain = &st
 	t.version++
@@ -417,7 +416,7 @@ func (t *Task) wholeCRCLocked() uint64 {
 			crc = t.crcs[n]
 			continue
 		}
-		crc = smhhash.CombineCRC64(crc, t.crcs[n], size)
+		crc = crc64Combine(crc, t.crcs[n], size)
 	}
 	return crc
 }

@@ -1,6 +1,4 @@
-// Package enginehttp implements the engine's data-plane seam with net/http, for native
-// programs and tests. The browser build never links it (nor net/http).
-package enginehttp
+package native
 
 import (
 	"bytes"

@@ -1,0 +1,31 @@
+package native
+
+import (
+	"context"
+	"crypto/sha256"
+	"io"
+
+	"github.com/ferry-upload/ferry/wasm/engine"
+)
+
+// Hasher is the engine.BlockHasher in Go: it reads the block into buf and hashes
+// prefix ‖ block with crypto/sha256.
+type Hasher struct{}
+
+var _ engine.BlockHasher = Hasher{}
+
+func (Hasher) HashBlock(_ context.Context, src engine.Source, off, n int64, prefix, buf []byte) ([32]byte, error) {
+	var d [32]byte
+	b := buf[:n]
+	if got, err := src.ReadAt(b, off); int64(got) != n {
+		if err == nil || err == io.EOF {
+			err = io.ErrUnexpectedEOF
+		}
+		return d, err
+	}
+	h := sha256.New()
+	h.Write(prefix)
+	h.Write(b)
+	h.Sum(d[:0])
+	return d, nil
+}

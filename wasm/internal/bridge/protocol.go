@@ -1,0 +1,110 @@
+// Package bridge is the worker's side of the page ↔ worker protocol (wasm/PROTOCOL.md): it
+// turns the page's messages into engine calls and the engine's events into messages. It is
+// pure Go: the worker's main plugs in postMessage and the browser seams, native tests plug in
+// a recording port and net/http.
+package bridge
+
+import (
+	"encoding/json"
+
+	"github.com/ferry-upload/ferry/wasm/engine"
+)
+
+// Version is the protocol version, sent as "v" in every message from the worker.
+const Version = 1
+
+// Incoming is one message from the page, decoded from its JSON form; the File travels as
+// itself and is attached by the caller.
+type Incoming struct {
+	Type    string               `json:"type"`
+	ID      json.RawMessage      `json:"id,omitempty"` // a call's id, echoed in its reply
+	TaskID  string               `json:"taskId,omitempty"`
+	EntryID string               `json:"entryId,omitempty"`
+	Config  *ClientConfig        `json:"config,omitempty"`
+	Options engine.UploadOptions `json:"options"`
+	Headers map[string]string    `json:"headers,omitempty"` // answer to "headers"
+	Error   *engine.Error        `json:"error,omitempty"`   // answer to "headers"
+	File    engine.Source        `json:"-"`
+}
+
+// ClientConfig is the "init" message's config: Ferry.create's options.
+type ClientConfig struct {
+	TokenURL      string `json:"tokenUrl"`
+	Credentials   string `json:"credentials"` // "omit" (default) or "include", for the token function
+	Concurrency   int    `json:"concurrency"`
+	ParallelFiles int    `json:"parallelFiles"`
+	PartSize      int64  `json:"partSize"`
+	QuickUpload   *bool  `json:"quickUpload"` // default true
+	SpaceID       string `json:"spaceId,omitempty"`
+	ClientID      string `json:"clientId,omitempty"`
+	SessionID     string `json:"sessionId,omitempty"`
+	BaseURL       string `json:"baseUrl,omitempty"` // where the page loaded Ferry from (informative)
+	Origin        string `json:"origin,omitempty"`  // the page's origin (informative)
+}
+
+// Options are the engine options the config asks for.
+func (c *ClientConfig) Options() engine.Options {
+	return engine.Options{Concurrency: c.Concurrency, ParallelFiles: c.ParallelFiles, PartSize: c.PartSize,
+		DisableQuickUpload: c.QuickUpload != nil && !*c.QuickUpload}
+}
+
+// Messages from the worker. Each carries "v" and "type".
+
+type msgReady struct {
+	V    int    `json:"v"`
+	Type string `json:"type"` // "ready"
+}
+
+type msgFatal struct {
+	V       int    `json:"v"`
+	Type    string `json:"type"` // "fatal"
+	Code    string `json:"code"`
+	Message string `json:"message"`
+}
+
+type msgReply struct {
+	V      int             `json:"v"`
+	Type   string          `json:"type"` // "reply"
+	ID     json.RawMessage `json:"id"`
+	Result any             `json:"result,omitempty"`
+	Error  *errorInfo      `json:"error,omitempty"`
+}
+
+type msgHeaders struct {
+	V    int    `json:"v"`
+	Type string `json:"type"` // "headers": the worker asks the page for getHeaders()
+	ID   int    `json:"id"`
+}
+
+type msgSnapshot struct {
+	V        int              `json:"v"`
+	Type     string           `json:"type"`  // "snapshot"
+	Event    engine.EventKind `json:"event"` // state, progress, complete, error
+	Snapshot engine.Snapshot  `json:"snapshot"`
+	Result   *engine.Result   `json:"result,omitempty"` // on complete
+}
+
+type msgTotal struct {
+	V     int           `json:"v"`
+	Type  string        `json:"type"` // "total"
+	Total engine.Totals `json:"total"`
+}
+
+// errorInfo is {code, message}: what the page shows.
+type errorInfo struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+}
+
+func infoOf(err error) *errorInfo {
+	e := engine.AsError(err)
+	return &errorInfo{Code: e.Code, Message: e.Message}
+}
+
+// entry is a restorable upload as the page sees it.
+type entry struct {
+	engine.Restorable
+	// HasFile is always false: the engine keeps no file contents across reloads, so the page
+	// asks the user to pick the file again.
+	HasFile bool `json:"hasFile"`
+}
