@@ -67,29 +67,132 @@ describe("window.Ferry", () => {
     });
   });
 
-  test("a page of one's own on another origin, loading ferry.js from a CDN-like host", async (t) => {
-    const f = makeFile("own-page.bin", 9 * MiB + 99);
-    const port = Number(process.env.FERRY_E2E_OWN_PORT || 0);
-    const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>My page</title>
-<script src="${env.url}/ferry.js" defer></script></head><body>
-<h1>My own page</h1>
-<ferry-uploader token-url="${env.url}/v1/token" path="/e2e-${run}/own/" multiple></ferry-uploader>
+  test("restorable() after a reload, resume with the same file, then signOut()", async (t) => {
+    const f = makeFile("api-reload.bin", 30 * MiB + 9);
+    await emulator.faults({ latency: "120ms" });
+    await withBrowser(t, async ({ page: p }) => {
+      await p.goto(`${env.url}/api.html`);
+      await p.waitForFunction(() => window.demo.client);
+      const path = await p.evaluate(async (folder) => {
+        const c = await Ferry.create({ tokenUrl: "/v1/token", partSize: 1 << 20, concurrency: 2 });
+        window.slow = c;
+        return folder;
+      }, `/e2e-${run}/api-reload/`);
+      await p.setInputFiles("#files", f.path);
+      await p.evaluate((path) => {
+        const task = window.slow.upload(document.getElementById("files").files[0], { path: path + "api-reload.bin" });
+        window.slowTask = task;
+      }, path);
+      await p.waitForFunction(() => window.slowTask.snapshot().fraction > 0.25, null, { timeout: 60000 });
+      await p.waitForTimeout(1200); // the engine writes its checkpoint at most every second
+      await p.reload();
+      await p.waitForFunction(() => window.demo.client);
+      const list = await p.evaluate(() => window.demo.client.restorable().then((l) => l.map((e) => ({ ...e }))));
+      const entry = list.find((e) => e.name === "api-reload.bin");
+      assert.ok(entry, `restorable lists the upload: ${JSON.stringify(list)}`);
+      assert.equal(entry.size, f.size);
+      assert.equal(entry.path, `/users/dev-user/e2e-${run}/api-reload/api-reload.bin`);
+      assert.ok(entry.fraction > 0.1 && entry.fraction < 1, `fraction kept: ${entry.fraction}`);
+      for (const k of ["id", "lastModified"]) assert.ok(k in entry, `entry has ${k}`);
+      // The demo lists it; "Pick file…" resumes it.
+      await emulator.faults({});
+      await p.locator("#restorable button").first().waitFor();
+      const choosing = p.waitForEvent("filechooser");
+      await p.waitForTimeout(200);
+      await p.locator("#restorable button").first().click();
+      await (await choosing).setFiles(f.path);
+      const info = await p.evaluate(() => window.demo.tasks[window.demo.tasks.length - 1].done);
+      assert.equal(info.path, entry.path);
+      await assertStored(f, info.path);
+      assert.deepEqual(await p.evaluate(() => window.demo.client.restorable().then((l) => l.length)), 0);
+      // signOut resolves; afterwards nothing is restorable.
+      await p.locator("#signout").click();
+      await p.waitForFunction(() => /Signed out/.test(document.getElementById("status").textContent));
+    });
+  });
+
+  describe("a page of one's own on another origin", () => {
+    // A little static host: "/" is a page that loads ferry.js from the dev server as from a
+    // CDN; "/plain/" is a page that loads Ferry from this host, which sends ferry.wasm as
+    // application/octet-stream (no streaming compile: the fallback must work).
+    const fs = require("node:fs");
+    const path = require("node:path");
+    let server, origin;
+    const page = (src, tokenURL, extra) => `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>My page</title>
+<link rel="icon" href="data:,"><script src="${src}" defer></script></head><body>
+<h1>My own page</h1>${extra || ""}
+<ferry-uploader token-url="${tokenURL}" path="/e2e-${run}/own/" multiple></ferry-uploader>
 </body></html>`;
-    const server = http.createServer((req, res) => { res.writeHead(200, { "Content-Type": "text/html" }); res.end(html); });
-    await new Promise((r) => server.listen(port, "127.0.0.1", r));
-    try {
-      await withBrowser(t, async ({ page: p }) => {
-        await p.goto(`http://127.0.0.1:${server.address().port}/`);
-        assert.equal(await p.evaluate(() => window.Ferry.baseURL), `${env.url}/`);
-        await p.locator("ferry-uploader input[type=file]:not([webkitdirectory])").first().setInputFiles(f.path);
-        await p.waitForFunction(() => ["done", "failed"].includes(document.querySelector("ferry-uploader").tasks[0]?.state), null, { timeout: 60000 });
-        const s = await p.evaluate(() => document.querySelector("ferry-uploader").tasks[0].snapshot());
-        assert.equal(s.state, "done", JSON.stringify(s));
-        await assertStored(f, s.path);
-        await shot(p, "11-own-page-cross-origin", { fullPage: true });
+    const before = () => new Promise((resolve) => {
+      server = http.createServer((req, res) => {
+        const u = new URL(req.url, "http://x");
+        if (u.pathname === "/") return res.writeHead(200, { "Content-Type": "text/html" }), res.end(page(`${env.url}/ferry.js`, `${env.url}/v1/token`));
+        if (u.pathname === "/below") return res.writeHead(200, { "Content-Type": "text/html" }), res.end(page(`${env.url}/ferry.js`, `${env.url}/v1/token`, '<div style="height:3000px">Scroll down</div>'));
+        if (u.pathname === "/plain/") return res.writeHead(200, { "Content-Type": "text/html" }), res.end(page("static/ferry.js", `${env.url}/v1/token`));
+        const m = /^\/plain\/static\/(ferry\.js|worker\.js|wasm_exec\.js|ferry\.wasm)$/.exec(u.pathname);
+        if (!m) return res.writeHead(404), res.end();
+        const type = m[1].endsWith(".wasm") ? "application/octet-stream" : "text/javascript";
+        res.writeHead(200, { "Content-Type": type });
+        fs.createReadStream(path.join(process.env.FERRY_E2E_WEB || path.join(__dirname, "..", "web"), m[1])).pipe(res);
       });
-    } finally {
-      server.close();
-    }
+      server.listen(Number(process.env.FERRY_E2E_OWN_PORT || 0), "127.0.0.1", () => {
+        origin = `http://127.0.0.1:${server.address().port}`;
+        resolve();
+      });
+    });
+    const upload = async (p, f) => {
+      await p.locator("ferry-uploader input[type=file]:not([webkitdirectory])").first().setInputFiles(f.path);
+      await p.waitForFunction(() => ["done", "failed"].includes(document.querySelector("ferry-uploader").tasks[0]?.state), null, { timeout: 60000 });
+      const s = await p.evaluate(() => document.querySelector("ferry-uploader").tasks[0].snapshot());
+      assert.equal(s.state, "done", JSON.stringify(s));
+      await assertStored(f, s.path);
+    };
+
+    test("loads ferry.js, the worker and the wasm from a CDN-like origin and uploads", async (t) => {
+      await before();
+      try {
+        const f = makeFile("own-page.bin", 9 * MiB + 99);
+        await withBrowser(t, async ({ page: p }) => {
+          await p.goto(`${origin}/`);
+          assert.equal(await p.evaluate(() => window.Ferry.baseURL), `${env.url}/`);
+          await upload(p, f);
+          await shot(p, "11-own-page-cross-origin", { fullPage: true });
+        });
+      } finally {
+        server.close();
+      }
+    });
+
+    test("fetches the wasm only once the element is visible", async (t) => {
+      await before();
+      try {
+        await withBrowser(t, async ({ page: p }) => {
+          const wasm = [];
+          p.on("request", (r) => { if (r.url().endsWith("/ferry.wasm")) wasm.push(r.url()); });
+          await p.goto(`${origin}/below`);
+          await p.waitForTimeout(1500);
+          assert.deepEqual(wasm, [], "no wasm while the element is out of sight");
+          await p.locator("ferry-uploader").scrollIntoViewIfNeeded();
+          await p.waitForFunction(() => performance.getEntriesByType("resource").some((e) => e.name.endsWith("/ferry.wasm")) || true);
+          for (let i = 0; i < 50 && !wasm.length; i++) await p.waitForTimeout(100);
+          assert.equal(wasm.length, 1, "the wasm is fetched once it is visible");
+        });
+      } finally {
+        server.close();
+      }
+    });
+
+    test("a host that sends ferry.wasm without application/wasm still works", async (t) => {
+      await before();
+      try {
+        const f = makeFile("own-plain.bin", 2 * MiB + 1);
+        await withBrowser(t, async ({ page: p }) => {
+          await p.goto(`${origin}/plain/`);
+          await upload(p, f);
+        });
+      } finally {
+        server.close();
+      }
+    });
   });
 });

@@ -35,6 +35,7 @@ describe("interruptions", () => {
       await p.goto(`${env.url}/${q}`);
       await fileInput(p).setInputFiles(f.path);
       await waitTask(p, () => { const t = document.querySelector("ferry-uploader").tasks[0]; return t && t.state === "uploading" && t.snapshot().fraction > 0.3; });
+      await p.waitForTimeout(1200); // the engine writes its checkpoint at most every second
       const before = await p.evaluate(() => document.querySelector("ferry-uploader").tasks[0].snapshot());
       await shot(p, "20-reload-before", { element: "ferry-uploader" });
 
@@ -49,7 +50,7 @@ describe("interruptions", () => {
       const prompt = p.locator("ferry-uploader .resume");
       await prompt.waitFor({ timeout: 20000 });
       const entryText = await prompt.locator("li").first().innerText();
-      assert.match(entryText, /reload-me\.bin/);
+      assert.match(entryText, /reload-me\.bin · 42 MB · [1-9]\d% done/);
       await shot(p, "21-reload-resume-prompt", { element: "ferry-uploader" });
 
       // A different file with the same name is refused (FileChanged), in plain words.

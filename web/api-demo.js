@@ -115,5 +115,7 @@ async function main() {
     refreshRestorable();
   });
   refreshRestorable().catch(() => {});
+  // A tab that just reloaded may still hold its uploads' locks for a moment: look again.
+  setTimeout(() => refreshRestorable().catch(() => {}), 2500);
 }
 main();

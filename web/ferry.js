@@ -1105,16 +1105,19 @@ svg { width: 100%; height: 100%; display: block; }
       this._loadRestorable();
     }
 
-    async _loadRestorable() {
-      if (this._restorable) return;
+    async _loadRestorable(again) {
+      if (this._restorable && !again) return;
       try {
         const list = await this._ensureClient().restorable();
         const mine = new Set(Array.from(this._items.values()).map((it) => it.snap.path));
         this._restorable = list.filter((e) => !mine.has(e.path));
       } catch (e) {
-        this._restorable = [];
+        this._restorable = this._restorable || [];
       }
       this._renderResume();
+      // Right after a reload the previous page's worker may still hold its uploads' locks
+      // (they then look busy): look once more a little later.
+      if (!again) setTimeout(() => this._loadRestorable(true), 2500);
     }
 
     // ---- building ------------------------------------------------------------------------
