@@ -254,6 +254,7 @@ describe("<ferry-uploader>", () => {
       await fileInput(p).setInputFiles([g.path, makeFile("a11y-notes.txt", 10).path]); // a conflict and a refused type
       await settle(p, { count: 3 });
       await p.evaluate(axe); // DevTools evaluation is not subject to the page's CSP
+      await p.emulateMedia({ reducedMotion: "reduce" }); // no colour transitions mid-check
       const results = {};
       for (const locale of ["en", "zh-CN"]) {
         for (const theme of ["light", "dark"]) {

@@ -145,6 +145,7 @@
         InvalidState: "That action isn't possible right now.",
         InvalidOptions: "The uploader was given invalid settings.",
         NotFound: "This upload no longer exists.",
+        WorkerFailed: "The uploader couldn't start in this browser. Reload the page and try again.",
         unknown: "The upload failed ({code}).",
       },
       units: ["B", "KB", "MB", "GB", "TB"],
@@ -274,6 +275,7 @@
         InvalidState: "现在无法执行这个操作。",
         InvalidOptions: "上传组件的设置无效。",
         NotFound: "这个上传已不存在。",
+        WorkerFailed: "上传组件无法在此浏览器中启动。请刷新页面后重试。",
         unknown: "上传失败（{code}）。",
       },
       units: ["B", "KB", "MB", "GB", "TB"],
@@ -502,13 +504,25 @@ importScripts(${JSON.stringify(new URL("wasm_exec.js", BASE).href)}, ${JSON.stri
           };
           worker.postMessage({ type: "init", config: this.config });
         });
-        this.readyPromise.catch(() => {});
+        // A worker that failed to start is tried again on the next call.
+        this.readyPromise.catch(() => {
+          if (this.worker) this.worker.terminate();
+          this.worker = null;
+          this.readyPromise = null;
+        });
       }
       return this.readyPromise;
     }
 
+    // post sends a message once the worker is ready. A message about a task that cannot be
+    // delivered (the engine did not start) fails that task with the reason.
     post(msg, transfer) {
-      return this.start().then(() => this.worker.postMessage(msg, transfer || []));
+      return this.start().then(() => this.worker.postMessage(msg, transfer || [])).catch((err) => {
+        const task = msg.taskId && this.tasks.get(msg.taskId);
+        if (task && (msg.type === "upload" || msg.type === "resumeEntry")) {
+          task._update({ state: "failed", error: { code: err.code || "WorkerFailed", message: err.message } }, null, "error");
+        }
+      });
     }
 
     call(type, payload) {
@@ -558,7 +572,10 @@ importScripts(${JSON.stringify(new URL("wasm_exec.js", BASE).href)}, ${JSON.stri
           break;
         case "snapshot": {
           const task = this.tasks.get(msg.snapshot && msg.snapshot.id);
-          if (task) task._update(msg.snapshot, msg.result, msg.event);
+          if (task) {
+            task._accepted = true;
+            task._update(msg.snapshot, msg.result, msg.event);
+          }
           break;
         }
         case "total":
@@ -617,7 +634,12 @@ importScripts(${JSON.stringify(new URL("wasm_exec.js", BASE).href)}, ${JSON.stri
 
     pause() { this._engine.post({ type: "pause", taskId: this.id }); }
     resume() { this._rearm(); this._engine.post({ type: "resume", taskId: this.id }); }
-    retry() { this._rearm(); this._engine.post({ type: "retry", taskId: this.id }); }
+    retry() {
+      this._rearm();
+      // A task the engine never took (its worker did not start) is handed over again.
+      if (!this._accepted && this._message) this._engine.post(this._message);
+      else this._engine.post({ type: "retry", taskId: this.id });
+    }
     cancel() { this._engine.post({ type: "cancel", taskId: this.id }); }
 
     _rearm() {
@@ -688,12 +710,13 @@ importScripts(${JSON.stringify(new URL("wasm_exec.js", BASE).href)}, ${JSON.stri
       const path = options.path || `/${file.name || "blob"}`;
       const task = new Task(this._engine, newTaskID(), file, Object.assign({}, options, { path }));
       this._engine.tasks.set(task.id, task);
-      this._engine.post({
+      task._message = {
         type: "upload",
         taskId: task.id,
         file,
         options: { path, conflict: options.conflict, labels: options.labels, meta: options.meta },
-      });
+      };
+      this._engine.post(task._message);
       return task;
     }
 
