@@ -130,7 +130,7 @@ func (t *Task) prepare(ctx context.Context) (*Result, error) {
 		if entry, err = e.cfg.Checkpoints.Load(ctx, t.restoreID); err != nil {
 			return nil, err
 		}
-		if entry == nil {
+		if entry == nil || !e.mine(entry, tok) {
 			return nil, newError(CodeNotFound, "the restorable upload is gone")
 		}
 	}
