@@ -2,7 +2,6 @@ package engine
 
 import (
 	"context"
-	"encoding/hex"
 	"errors"
 	"time"
 )
@@ -116,193 +115,6 @@ func (t *Task) finish(ctx context.Context, res *Result, err error) {
 	}
 }
 
-// prepare resolves the target path, checks the token's limits, hashes the first block, takes
-// the lock and loads the checkpoint: resuming it (verified) or starting afresh.
-func (t *Task) prepare(ctx context.Context) (*Result, error) {
-	e := t.e
-	t.setState(StateHashing)
-	tok, err := e.token(ctx)
-	if err != nil {
-		return nil, err
-	}
-	var entry *Checkpoint
-	if t.restoreID != "" {
-		if entry, err = e.cfg.Checkpoints.Load(ctx, t.restoreID); err != nil {
-			return nil, err
-		}
-		if entry == nil || !e.mine(entry, tok) {
-			return nil, newError(CodeNotFound, "the restorable upload is gone")
-		}
-	}
-	if err := checkLimits(tok.Limits, t.src); err != nil {
-		return nil, err
-	}
-	var target, id string
-	if entry != nil {
-		target, id = entry.Path, entry.ID
-	} else {
-		if target, err = targetPath(tok.Limits.PathPrefix, t.opts.Path, t.src.Name()); err != nil {
-			return nil, err
-		}
-		id = checkpointID(tok.LibraryID, tok.SpaceID, target, t.src.Name(), t.src.Size(), t.src.LastModified())
-	}
-	t.mu.Lock()
-	t.path = target
-	t.mu.Unlock()
-	if err := t.takeLock(ctx, id); err != nil {
-		return nil, err
-	}
-	bh, err := t.beginningHash(ctx)
-	if err != nil {
-		return nil, err
-	}
-	stored := entry
-	if stored == nil {
-		if stored, err = e.cfg.Checkpoints.Load(ctx, id); err != nil {
-			return nil, err
-		}
-	}
-	if stored != nil && (stored.Driver != e.cfg.Driver.Name() || stored.Name != t.src.Name() ||
-		stored.Size != t.src.Size() || stored.LastModified != t.src.LastModified()) {
-		if entry != nil {
-			return nil, newError(CodeFileChanged, "%q is not the file that was being uploaded", t.src.Name())
-		}
-		stored = nil // not ours to resume; overwritten below
-	}
-	if stored != nil && stored.Session != nil {
-		res, err := t.resumeFrom(ctx, stored, bh)
-		if !errors.Is(err, ErrSessionGone) {
-			return res, err
-		}
-		t.setState(StateHashing)
-	}
-	p := makePlan(t.src.Size(), e.opts)
-	cp := &Checkpoint{V: CheckpointVersion, ID: id, Driver: e.cfg.Driver.Name(), Library: tok.LibraryID,
-		Space: tok.SpaceID, UserID: tok.UserID, Path: target, Name: t.src.Name(), Size: t.src.Size(),
-		LastModified: t.src.LastModified(), BeginningHash: bh, Options: t.opts, PartSize: p.partSize}
-	if stored != nil && stored.Session == nil && stored.Chain != nil && stored.BeginningHash == bh {
-		cp.Chain = stored.Chain // hashing goes on where it stopped
-	}
-	t.mu.Lock()
-	t.cp, t.plan, t.sess = cp, p, nil
-	t.crcs, t.acked = map[int]uint64{}, map[int]bool{}
-	t.prog.acked, t.prog.inflight = 0, nil
-	t.persisted = stored != nil || t.persisted
-	t.version++
-	t.mu.Unlock()
-	return nil, nil
-}
-
-func (t *Task) takeLock(ctx context.Context, id string) error {
-	name := lockName(id)
-	t.mu.Lock()
-	held := t.lock == name
-	t.mu.Unlock()
-	if held {
-		return nil
-	}
-	t.releaseLock()
-	unlock, err := t.e.cfg.Locker.TryLock(ctx, name)
-	if err != nil {
-		if errors.Is(err, ErrBusy) {
-			return newError(CodeBusy, "this file is already being uploaded to this path (in this or another tab)")
-		}
-		return err
-	}
-	t.mu.Lock()
-	t.lock, t.unlock = name, unlock
-	t.mu.Unlock()
-	return nil
-}
-
-// beginningHash is SMH's beginningHash: SHA-256 of the first block (of nothing for an empty
-// file).
-func (t *Task) beginningHash(ctx context.Context) (string, error) {
-	buf, err := t.e.blocks.get(ctx, BlockSize)
-	if err != nil {
-		return "", err
-	}
-	defer t.e.blocks.put(buf)
-	d, err := t.hashBlock(ctx, 0, min(t.src.Size(), BlockSize), nil, buf)
-	if err != nil {
-		return "", err
-	}
-	return hex.EncodeToString(d[:]), nil
-}
-
-// hashBlock hashes one block, retrying read failures like network errors.
-func (t *Task) hashBlock(ctx context.Context, off, n int64, prefix, buf []byte) ([32]byte, error) {
-	var a attempts
-	for {
-		d, err := t.e.cfg.Hasher.HashBlock(ctx, t.src, off, n, prefix, buf)
-		if err == nil {
-			return d, nil
-		}
-		var re *readError
-		if ctx.Err() == nil && !errors.As(err, &re) {
-			err = &readError{Err: err}
-		}
-		if err := t.e.recover(ctx, err, &a, nil, nil); err != nil {
-			return d, err
-		}
-	}
-}
-
-// fullHashOf computes SMH's chained full hash (state hashing), continuing from the
-// checkpointed chain state and checkpointing it as it goes.
-func (t *Task) fullHashOf(ctx context.Context) (string, error) {
-	t.mu.Lock()
-	if t.fullHash != "" {
-		h := t.fullHash
-		t.mu.Unlock()
-		return h, nil
-	}
-	var ch chain
-	if st := t.cp.Chain; st != nil {
-		if c, err := restoreChain(*st); err == nil {
-			ch = c
-		}
-	}
-	t.mu.Unlock()
-	t.setState(StateHashing)
-	buf, err := t.e.blocks.get(ctx, BlockSize)
-	if err != nil {
-		return "", err
-	}
-	defer t.e.blocks.put(buf)
-	size := t.src.Size()
-	blocks := max(1, (size+BlockSize-1)/BlockSize)
-	for k := ch.blocks; k < blocks; k++ {
-		off := k * BlockSize
-		d, err := t.hashBlock(ctx, off, min(BlockSize, size-off), ch.prefix(), buf)
-		if err != nil {
-			t.keepChain(ch)
-			return "", err
-		}
-		ch.advance(d)
-		if k%16 == 15 {
-			t.keepChain(ch)
-			t.saveCheckpoint(ctx, false)
-		}
-	}
-	t.keepChain(ch)
-	t.saveCheckpoint(ctx, true)
-	full := ch.fullHash()
-	t.mu.Lock()
-	t.fullHash = full
-	t.mu.Unlock()
-	t.setState(StateBeginning)
-	return full, nil
-}
-
-func (t *Task) keepChain(c chain) {
-	st := c.state()
-	t.mu.Lock()
-	t.cp.Chain = &st
-	t.version++
-	t.mu.Unlock()
-}
-
 // begin asks the driver for an upload task, with quick upload when it applies.
 func (t *Task) begin(ctx context.Context) (*Result, error) {
 	e := t.e
@@ -380,7 +192,6 @@ func (t *Task) reattach(ctx context.Context) (*Result, error) {
 	t.mu.Unlock()
 	return nil, nil
 }
-
 func (t *Task) forgetSession() {
 	t.mu.Lock()
 	t.sess = nil
@@ -407,7 +218,6 @@ func (t *Task) confirm(ctx context.Context) (*Result, error) {
 	})
 	return res, err
 }
-
 func (t *Task) wholeCRCLocked() uint64 {
 	var crc uint64
 	for n := t.plan.first(); n <= t.plan.last(); n++ {
@@ -436,55 +246,4 @@ func (t *Task) abort(ctx context.Context) {
 		return
 	}
 	_ = t.e.call(ctx, func(tok *Token) error { return t.e.cfg.Driver.Abort(ctx, tok, sess) })
-}
-
-// saveCheckpoint writes the checkpoint when it holds something worth resuming (a multipart
-// session, or a chained hash under way) and changed; unless forced, at most every
-// CheckpointEvery. Failures to write are ignored: they cost a resume, never the upload.
-func (t *Task) saveCheckpoint(ctx context.Context, force bool) {
-	now := t.e.cfg.Clock.Now()
-	t.mu.Lock()
-	cp := t.cp
-	if cp == nil || !(cp.Chain != nil || (cp.Session != nil && cp.Session.Multipart)) || t.version == t.saved ||
-		(!force && now.Sub(t.lastSave) < t.e.opts.CheckpointEvery) {
-		t.mu.Unlock()
-		return
-	}
-	t.lastSave = now
-	v := t.version
-	cp.Updated = now.UnixMilli()
-	snap := *cp
-	snap.Parts = append([]PartRecord(nil), cp.Parts...)
-	t.mu.Unlock()
-
-	t.saveMu.Lock()
-	defer t.saveMu.Unlock()
-	t.mu.Lock()
-	stale := v <= t.saved
-	t.mu.Unlock()
-	if stale {
-		return
-	}
-	if err := t.e.cfg.Checkpoints.Save(ctx, &snap); err == nil {
-		t.mu.Lock()
-		t.saved = max(t.saved, v)
-		t.persisted = true
-		t.mu.Unlock()
-	}
-}
-
-// dropCheckpoint deletes the task's checkpoint, if one was ever stored.
-func (t *Task) dropCheckpoint(ctx context.Context) {
-	t.saveMu.Lock()
-	defer t.saveMu.Unlock()
-	t.mu.Lock()
-	cp, persisted := t.cp, t.persisted
-	id := t.restoreID
-	if cp != nil {
-		id = cp.ID
-	}
-	t.mu.Unlock()
-	if id != "" && (persisted || t.restoreID != "") {
-		_ = t.e.cfg.Checkpoints.Delete(ctx, id)
-	}
 }
