@@ -305,3 +305,62 @@ func TestCancel(t *testing.T) {
 		}
 	}
 }
+
+// TestControlsInQuickSuccession: pause then resume at once continues; pause, resume, pause
+// stays paused; cancel right after pause cancels.
+func TestControlsInQuickSuccession(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	cfg := h.config()
+	cfg.Concurrency = 1
+	next := cfg.Sender
+	cfg.Sender = senderFunc(func(ctx context.Context, req *engine.PartRequest) (*engine.PartResponse, error) {
+		time.Sleep(20 * time.Millisecond)
+		return next.SendPart(ctx, req)
+	})
+	e := h.engine(cfg)
+	ctx := ctxTimeout(t, time.Minute)
+	start := func(name string) *engine.Task {
+		task, err := e.Upload(randomSource(t, name, 4*engine.MiB), engine.UploadOptions{Path: "/quick/"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st, _ := task.WaitState(ctx, engine.StateUploading); st != engine.StateUploading {
+			t.Fatalf("state %s", st)
+		}
+		return task
+	}
+
+	a := start("a.bin")
+	a.Pause()
+	a.Resume()
+	if _, err := a.Wait(ctx); err != nil {
+		t.Fatalf("pause+resume: %v (state %s)", err, a.State())
+	}
+
+	b := start("b.bin")
+	b.Pause()
+	b.Resume()
+	b.Pause()
+	if st, _ := b.WaitState(ctx, engine.StatePaused); st != engine.StatePaused {
+		t.Fatalf("pause+resume+pause: %s", st)
+	}
+	time.Sleep(100 * time.Millisecond)
+	if st := b.State(); st != engine.StatePaused {
+		t.Fatalf("pause+resume+pause ended %s", st)
+	}
+
+	c := start("c.bin")
+	c.Pause()
+	c.Cancel()
+	if _, err := c.Wait(ctx); !errors.Is(err, engine.ErrCanceled) {
+		t.Fatalf("pause+cancel: %v", err)
+	}
+	b.Cancel()
+	if _, err := b.Wait(ctx); !errors.Is(err, engine.ErrCanceled) {
+		t.Fatalf("cancel of a paused task: %v", err)
+	}
+	if ups := h.openUploads(); len(ups) != 0 {
+		t.Fatalf("open uploads: %v", ups)
+	}
+}

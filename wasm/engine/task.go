@@ -190,6 +190,9 @@ func (t *Task) Pause() error {
 		t.intent = StatePaused
 		t.cancel()
 		return nil
+	case t.running && t.intent == StateQueued: // pause, resume, pause: stay paused
+		t.intent = StatePaused
+		return nil
 	case t.running || t.state == StatePaused:
 		return nil
 	}

@@ -98,6 +98,7 @@ func (t *Task) finish(ctx context.Context, res *Result, err error) {
 		t.path = res.Path
 	}
 	t.err = ferr
+	late := t.intent // the page may have asked again while this run wound up
 	t.intent = ""
 	t.running, t.cancel = false, nil
 	t.setStateLocked(final)
@@ -106,12 +107,15 @@ func (t *Task) finish(ctx context.Context, res *Result, err error) {
 	switch final {
 	case StateDone, StateRapid:
 		t.e.emit(t, EventComplete, res)
+		return
 	case StateFailed:
 		t.e.emit(t, EventError, nil)
-	case StatePaused:
-		if intent == StateQueued {
-			_ = t.Resume()
-		}
+	}
+	switch {
+	case late == StateCanceled && final != StateCanceled:
+		_ = t.Cancel()
+	case late == StateQueued && final == StatePaused:
+		_ = t.Resume()
 	}
 }
 
