@@ -52,6 +52,11 @@ describe("interruptions", () => {
       const entryText = await prompt.locator("li").first().innerText();
       assert.match(entryText, /reload-me\.bin · 42 MB · [1-9]\d% done/);
       await shot(p, "21-reload-resume-prompt", { element: "ferry-uploader" });
+      // The prompt passes axe-core too.
+      await p.evaluate(fs.readFileSync(require.resolve("axe-core/axe.min.js"), "utf8"));
+      await p.emulateMedia({ reducedMotion: "reduce" });
+      const axe = await p.evaluate(() => window.axe.run(document.querySelector("ferry-uploader"), { resultTypes: ["violations"] }));
+      assert.deepEqual(axe.violations.map((v) => `${v.id}: ${v.help}`), []);
 
       // A different file with the same name is refused (FileChanged), in plain words.
       const impostorDir = path.join(env.files, "impostor");
