@@ -67,6 +67,8 @@ describe("interruptions", () => {
       await chooser.setFiles(impostor);
       await p.locator("ferry-uploader .resume .why.err").waitFor({ timeout: 20000 });
       assert.match(await p.locator("ferry-uploader .resume .why.err").innerText(), /isn't the same file/);
+      await p.waitForTimeout(3000); // past the element's second look for restorable uploads
+      assert.equal(await prompt.locator("li").count(), 1, "the entry is listed once");
       await shot(p, "22-reload-file-changed", { element: "ferry-uploader" });
 
       // The real file continues where it stopped.

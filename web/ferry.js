@@ -1038,6 +1038,7 @@ svg { width: 100%; height: 100%; display: block; }
       this._restorable = null;
       this._resumeHidden = false;
       this._announced = new Map();
+      this._resuming = new Set(); // ids of restorable entries handed to the engine
       const root = this.attachShadow({ mode: "open", delegatesFocus: false });
       adoptStyles(root);
       this._root = root;
@@ -1132,8 +1133,13 @@ svg { width: 100%; height: 100%; display: block; }
       if (this._restorable && !again) return;
       try {
         const list = await this._ensureClient().restorable();
+        // Leave out what this page uploads or is resuming; keep the entries already shown
+        // (with any message they carry), by id.
         const mine = new Set(Array.from(this._items.values()).map((it) => it.snap.path));
-        this._restorable = list.filter((e) => !mine.has(e.path));
+        const shown = new Map((this._restorable || []).map((e) => [e.id, e]));
+        this._restorable = list
+          .filter((e) => !mine.has(e.path) && !this._resuming.has(e.id))
+          .map((e) => (shown.has(e.id) ? Object.assign(shown.get(e.id), { fraction: e.fraction }) : e));
       } catch (e) {
         this._restorable = this._restorable || [];
       }
@@ -1630,6 +1636,7 @@ svg { width: 100%; height: 100%; display: block; }
 
     _resumeEntry(entry, file) {
       delete entry._error;
+      this._resuming.add(entry.id);
       const task = entry.resume(file, { conflict: this.getAttribute("conflict") || undefined });
       // The entry becomes a row in the list at once; if the engine finds it is not the same
       // file (FileChanged) or another tab owns it (Busy), the row goes and the entry comes back
@@ -1649,7 +1656,8 @@ svg { width: 100%; height: 100%; display: block; }
           }
           this._engineForget(task);
           entry._error = snap.error;
-          this._restorable = [...(this._restorable || []), entry];
+          this._resuming.delete(entry.id);
+          this._restorable = [...(this._restorable || []).filter((e) => e.id !== entry.id), entry];
           this._resumeHidden = false;
           this._renderResume();
           this._renderSummary();
