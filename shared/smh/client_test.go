@@ -16,6 +16,7 @@ import (
 	"github.com/ferry-upload/ferry/shared/smh/smhhttp"
 	"github.com/ferry-upload/ferry/shared/smhemu"
 	"github.com/ferry-upload/ferry/shared/smhhash"
+	"github.com/ferry-upload/ferry/shared/smhhash/gosha"
 )
 
 const (
@@ -133,7 +134,7 @@ func TestQuickUpload(t *testing.T) {
 	c, _ := newClient(t)
 	tok := token(t, c, "upload_file")
 	data := randomBytes(t, 3<<20/2)
-	begin, full := smhhash.Sum(data)
+	begin, full := gosha.Sum(data)
 
 	// Store the file once.
 	res, err := c.Begin(ctx, tok, "-", smh.BeginRequest{Path: "one.bin", Size: int64(len(data))})

@@ -1,7 +1,6 @@
 package smhhash
 
 import (
-	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 )
@@ -14,9 +13,10 @@ const BlockSize = 1 << 20
 // fullHash = hex(h_last); beginningHash = hex(h₁). It is not a plain SHA-256 of the file.
 //
 // The whole state is the last digest and the block count, so it checkpoints in 40 bytes
-// and a reload never rehashes blocks already hashed. Callers that digest elsewhere (the
-// browser's crypto.subtle) feed Prefix()‖block to their digest and hand the result to
-// Advance; Write does both natively.
+// and a reload never rehashes blocks already hashed. Callers feed Prefix()‖block to a
+// SHA-256 of their choice and hand the digest to Advance: package gosha does it with Go's
+// crypto/sha256, the browser with crypto.subtle. This package does not import crypto/sha256
+// itself, because linking it costs the browser module about 50 KB gzip.
 type Chain struct {
 	first  [32]byte
 	last   [32]byte
@@ -40,16 +40,6 @@ func (c *Chain) Advance(digest [32]byte) {
 	}
 	c.last = digest
 	c.blocks++
-}
-
-// Write hashes one block natively. Every block but the last must be exactly BlockSize.
-func (c *Chain) Write(block []byte) {
-	h := sha256.New()
-	h.Write(c.Prefix())
-	h.Write(block)
-	var d [32]byte
-	h.Sum(d[:0])
-	c.Advance(d)
 }
 
 // Blocks is the number of blocks hashed so far.
@@ -104,17 +94,4 @@ func RestoreChain(s ChainState) (Chain, error) {
 	copy(c.last[:], l)
 	c.blocks = s.Blocks
 	return c, nil
-}
-
-// Sum hashes all of data in BlockSize blocks and returns (beginningHash, fullHash).
-// Convenient for small inputs and tests; streaming callers use Write.
-func Sum(data []byte) (beginning, full string) {
-	var c Chain
-	if len(data) == 0 {
-		c.Write(nil)
-	}
-	for off := 0; off < len(data); off += BlockSize {
-		c.Write(data[off:min(off+BlockSize, len(data))])
-	}
-	return c.BeginningHash(), c.FullHash()
 }

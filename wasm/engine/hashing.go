@@ -4,17 +4,18 @@ import (
 	"context"
 	"encoding/hex"
 	"errors"
+	"github.com/ferry-upload/ferry/shared/smhhash"
 )
 
 // beginningHash is SMH's beginningHash: SHA-256 of the first block (of nothing for an empty
 // file).
 func (t *Task) beginningHash(ctx context.Context) (string, error) {
-	buf, err := t.e.blocks.get(ctx, BlockSize)
+	buf, err := t.e.blocks.get(ctx, smhhash.BlockSize)
 	if err != nil {
 		return "", err
 	}
 	defer t.e.blocks.put(buf)
-	d, err := t.hashBlock(ctx, 0, min(t.src.Size(), BlockSize), nil, buf)
+	d, err := t.hashBlock(ctx, 0, min(t.src.Size(), smhhash.BlockSize), nil, buf)
 	if err != nil {
 		return "", err
 	}
@@ -48,29 +49,29 @@ func (t *Task) fullHashOf(ctx context.Context) (string, error) {
 		t.mu.Unlock()
 		return h, nil
 	}
-	var ch chain
+	var ch smhhash.Chain
 	if st := t.cp.Chain; st != nil {
-		if c, err := restoreChain(*st); err == nil {
+		if c, err := smhhash.RestoreChain(*st); err == nil {
 			ch = c
 		}
 	}
 	t.mu.Unlock()
 	t.setState(StateHashing)
-	buf, err := t.e.blocks.get(ctx, BlockSize)
+	buf, err := t.e.blocks.get(ctx, smhhash.BlockSize)
 	if err != nil {
 		return "", err
 	}
 	defer t.e.blocks.put(buf)
 	size := t.src.Size()
-	blocks := max(1, (size+BlockSize-1)/BlockSize)
-	for k := ch.blocks; k < blocks; k++ {
-		off := k * BlockSize
-		d, err := t.hashBlock(ctx, off, min(BlockSize, size-off), ch.prefix(), buf)
+	blocks := max(1, (size+smhhash.BlockSize-1)/smhhash.BlockSize)
+	for k := ch.Blocks(); k < blocks; k++ {
+		off := k * smhhash.BlockSize
+		d, err := t.hashBlock(ctx, off, min(smhhash.BlockSize, size-off), ch.Prefix(), buf)
 		if err != nil {
 			t.keepChain(ch)
 			return "", err
 		}
-		ch.advance(d)
+		ch.Advance(d)
 		if k%16 == 15 {
 			t.keepChain(ch)
 			t.saveCheckpoint(ctx, false)
@@ -78,15 +79,15 @@ func (t *Task) fullHashOf(ctx context.Context) (string, error) {
 	}
 	t.keepChain(ch)
 	t.saveCheckpoint(ctx, true)
-	full := ch.fullHash()
+	full := ch.FullHash()
 	t.mu.Lock()
 	t.fullHash = full
 	t.mu.Unlock()
 	t.setState(StateBeginning)
 	return full, nil
 }
-func (t *Task) keepChain(c chain) {
-	st := c.state()
+func (t *Task) keepChain(c smhhash.Chain) {
+	st := c.State()
 	t.mu.Lock()
 	t.cp.Chain = &st
 	t.version++

@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"fmt"
+	"github.com/ferry-upload/ferry/shared/smhhash"
 	"sync"
 	"time"
 )
@@ -116,7 +117,7 @@ func (t *Task) readPart(ctx context.Context, off, size int64, buf []byte) (uint6
 	if err := t.read(ctx, body, off); err != nil {
 		return 0, nil, err
 	}
-	return crc64Of(body), body, nil
+	return smhhash.CRC64(body), body, nil
 }
 
 // put is one attempt at one part, under the stall watchdog.

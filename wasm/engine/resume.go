@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"github.com/ferry-upload/ferry/shared/smhhash"
 )
 
 // resumeFrom resumes a checkpointed upload task: it reads the server's parts, keeps only
@@ -51,7 +52,7 @@ func (t *Task) resumeFrom(ctx context.Context, cp *Checkpoint, beginningHash str
 	t.mu.Unlock()
 
 	if p.multipart {
-		buf, err := e.blocks.get(ctx, BlockSize)
+		buf, err := e.blocks.get(ctx, smhhash.BlockSize)
 		if err != nil {
 			return nil, err
 		}
@@ -96,7 +97,7 @@ func (t *Task) crcRange(ctx context.Context, off, n int64, buf []byte) (uint64, 
 		if err := t.read(ctx, chunk, off+done); err != nil {
 			return 0, err
 		}
-		crc = crc64Update(crc, chunk)
+		crc = smhhash.UpdateCRC64(crc, chunk)
 		done += int64(len(chunk))
 	}
 	return crc, nil

@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"errors"
+	"github.com/ferry-upload/ferry/shared/smhhash"
 	"time"
 )
 
@@ -230,7 +231,7 @@ func (t *Task) wholeCRCLocked() uint64 {
 			crc = t.crcs[n]
 			continue
 		}
-		crc = crc64Combine(crc, t.crcs[n], size)
+		crc = smhhash.CombineCRC64(crc, t.crcs[n], size)
 	}
 	return crc
 }

@@ -2,14 +2,14 @@ package native
 
 import (
 	"context"
-	"crypto/sha256"
 	"io"
 
+	"github.com/ferry-upload/ferry/shared/smhhash/gosha"
 	"github.com/ferry-upload/ferry/wasm/engine"
 )
 
 // Hasher is the engine.BlockHasher in Go: it reads the block into buf and hashes
-// prefix ‖ block with crypto/sha256.
+// prefix ‖ block with Go's crypto/sha256 (gosha).
 type Hasher struct{}
 
 var _ engine.BlockHasher = Hasher{}
@@ -23,9 +23,5 @@ func (Hasher) HashBlock(_ context.Context, src engine.Source, off, n int64, pref
 		}
 		return d, err
 	}
-	h := sha256.New()
-	h.Write(prefix)
-	h.Write(b)
-	h.Sum(d[:0])
-	return d, nil
+	return gosha.Digest(prefix, b), nil
 }
