@@ -120,6 +120,8 @@ declare global {
     size: number;
     lastModified: number;
     fraction: number;
+    /** Whether the engine still has the file (today always false: pick it again). */
+    hasFile?: boolean;
     /**
      * Continues with the same file. A file whose name, size or lastModified differ is refused
      * (the task fails with code `FileChanged`); parts already sent are checked against their
