@@ -9,7 +9,7 @@ import (
 // answer allows the caller's origin and exposes the headers clients read.
 const (
 	corsMethods = "GET, HEAD, PUT, POST, DELETE, OPTIONS"
-	corsExpose  = "ETag, x-cos-hash-crc64ecma, X-Request-Id, x-cos-request-id, Content-Length, Content-Range, Location"
+	corsExpose  = "ETag, x-cos-hash-crc64ecma, X-Request-Id, x-cos-request-id, Content-Length, Content-Range, Location, Retry-After"
 )
 
 // corsHeaders are the request headers a preflight may ask for, besides x-smh-meta-* and

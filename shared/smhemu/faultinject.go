@@ -49,12 +49,23 @@ func (e *Emulator) injectFault(c *call) bool {
 // panics with http.ErrAbortHandler, which that transport turns into a connection error.
 func abort(c *call, hold time.Duration, stop, done <-chan struct{}) {
 	conn, _, err := http.NewResponseController(c.w).Hijack()
+	// A hijacked connection no longer cancels the request's context when the client leaves,
+	// so watch the connection itself: reading (and discarding whatever body still arrives)
+	// ends when the client closes it.
+	gone := make(chan struct{})
+	if err == nil && hold > 0 {
+		go func() {
+			_, _ = io.Copy(io.Discard, conn)
+			close(gone)
+		}()
+	}
 	if hold > 0 {
 		t := time.NewTimer(hold)
 		select {
 		case <-t.C:
 		case <-stop:
 		case <-done:
+		case <-gone:
 		case <-c.r.Context().Done():
 		}
 		t.Stop()

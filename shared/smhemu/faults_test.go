@@ -192,3 +192,24 @@ func TestFaultConfigValidation(t *testing.T) {
 		t.Fatalf("cleared faults: %s", got.body)
 	}
 }
+
+// A stalled request ends when its client gives up, not when the stall's time runs out: the
+// handler and connection are freed and the stall shows in the stats at once.
+func TestFaultStallEndsWhenClientLeaves(t *testing.T) {
+	e := newEnv(t, smhemu.Options{})
+	tok, _ := e.emu.IssueToken("smhdev", smhemu.TokenRequest{})
+	setFaults(t, e, `{"controlPlane":{"rate":1,"kinds":["stall"]}}`)
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, "GET", withToken(e.base+"/api/v1/directory/smhdev/-/", tok), nil)
+	if _, err := e.hc.Do(req); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("stall: %v", err)
+	}
+	deadline := time.Now().Add(3 * time.Second)
+	for e.emu.Stats().Requests["GET /api/v1/directory/{libraryId}/{spaceId}/{dirPath}"]["stall"] != 1 {
+		if time.Now().After(deadline) {
+			t.Fatalf("the stall did not end when the client left: %+v", e.emu.Stats().Requests)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
