@@ -146,4 +146,8 @@ WRANGLER_SEND_METRICS=false npx wrangler deploy --dry-run --outdir "$work/dist" 
 size=$(grep -o 'Total Upload:.*' "$work/deploy.log" | head -n1)
 [ -n "$size" ] || { cat "$work/deploy.log" >&2; die "tier-workers: no size in the dry-run output"; }
 echo "  Workers bundle: $size (free plan limit: 3 MiB gzipped)"
+gz=$(sed -n 's/.*gzip: \([0-9.]*\) KiB.*/\1/p' <<<"$size")
+[ -n "$gz" ] || die "tier-workers: no gzip size in '$size'"
+awk -v g="$gz" 'BEGIN { exit !(g <= 3072) }' ||
+  die "tier-workers: the Workers bundle is $gz KiB gzipped, over Cloudflare's free-plan limit of 3072 KiB"
 ok "Workers smoke test passed"
