@@ -87,6 +87,7 @@ func (e *Emulator) commitPart(u *upload, num int, ref blobRef) error {
 		e.store.remove(old.Blob.ID) // an open task's part belongs to it alone
 	}
 	e.stats.trackUpload(u.ConfirmKey, "/"+pathKey(u.Path), u.partsSize())
+	e.stats.stored(u.ConfirmKey, ref.Size)
 	return nil
 }
 

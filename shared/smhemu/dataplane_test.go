@@ -2,6 +2,7 @@ package smhemu_test
 
 import (
 	"bufio"
+	"bytes"
 	"fmt"
 	"net"
 	"net/http"
@@ -158,6 +159,34 @@ func TestShortBodyStoresNothing(t *testing.T) {
 	}
 	if st.DataPlane.ByUpload[ui.ConfirmKey].Size != int64(len("good part")) {
 		t.Fatalf("size %+v", st.DataPlane.ByUpload[ui.ConfirmKey])
+	}
+	// bytesStored counts only bodies that were kept.
+	if st.DataPlane.ByUpload[ui.ConfirmKey].BytesStored != uint64(len("good part")) {
+		t.Fatalf("bytesStored %+v", st.DataPlane.ByUpload[ui.ConfirmKey])
+	}
+}
+
+// TestBytesStoredCountsEveryStore: a part stored twice counts twice in bytesStored (so a
+// test can tell parts sent again after they were stored), while refused and faulted bodies
+// count only in bytesReceived.
+func TestBytesStoredCountsEveryStore(t *testing.T) {
+	e := newEnv(t, smhemu.Options{})
+	tok := e.devToken("upload_file")
+	_, ui := e.begin(tok, "twice.bin", true, "", nil)
+	part := bytes.Repeat([]byte("p"), 1<<20)
+	expect(t, e.put(ui, 1, part), 200, "")
+	expect(t, e.put(ui, 1, part), 200, "")
+	if err := e.emu.SetFaults(smhemu.FaultConfig{Seed: 1, DataPlane: smhemu.PlaneFaults{Rate: 1, Kinds: []string{"500"}}}); err != nil {
+		t.Fatal(err)
+	}
+	expect(t, e.put(ui, 2, []byte("tail")), 500, "InternalError")
+	if err := e.emu.SetFaults(smhemu.FaultConfig{}); err != nil {
+		t.Fatal(err)
+	}
+	expect(t, e.put(ui, 2, []byte("tail")), 200, "")
+	u := e.emu.Stats().DataPlane.ByUpload[ui.ConfirmKey]
+	if u.BytesStored != 2<<20+4 || u.BytesReceived != 2<<20+8 || u.Size != 1<<20+4 {
+		t.Fatalf("stats %+v", u)
 	}
 }
 

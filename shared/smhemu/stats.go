@@ -22,12 +22,16 @@ type DataPlaneStats struct {
 }
 
 // UploadStats are the counters of one upload task (kept after confirm until reset): its
-// path (the final one once confirmed), the bytes it holds (the file size once confirmed)
-// and the body bytes received for it, retries included.
+// path (the final one once confirmed), the bytes it holds (the file size once confirmed),
+// the body bytes received for it, retries included, and the body bytes stored: every
+// complete body kept, a part stored twice counting twice (so BytesStored − Size is what
+// was sent again after the data plane had already taken it; bodies refused or faulted count
+// in BytesReceived only).
 type UploadStats struct {
 	Path          string `json:"path"`
 	Size          int64  `json:"size"`
 	BytesReceived uint64 `json:"bytesReceived"`
+	BytesStored   uint64 `json:"bytesStored"`
 }
 
 type statsRecorder struct {
@@ -63,6 +67,15 @@ func (s *statsRecorder) trackUpload(confirmKey, path string, size int64) {
 		s.byUpload[confirmKey] = u
 	}
 	u.Path, u.Size = path, size
+}
+
+// stored counts a complete body kept for the upload.
+func (s *statsRecorder) stored(confirmKey string, n int64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if u := s.byUpload[confirmKey]; u != nil {
+		u.BytesStored += uint64(n)
+	}
 }
 
 func (s *statsRecorder) addBytes(confirmKey string, n int) {
