@@ -22,21 +22,33 @@ type Doer struct{ Client *http.Client }
 
 var _ smh.Doer = Doer{}
 
-// Do performs req. Transport errors are stripped of the URL (*url.Error prints it), because
-// token-API URLs carry the library secret.
+// Do performs req.
 func (d Doer) Do(ctx context.Context, req *smh.Request) (*smh.Response, error) {
 	var body io.Reader
 	if req.Body != nil {
 		body = bytes.NewReader(req.Body)
 	}
-	hr, err := http.NewRequestWithContext(ctx, req.Method, req.URL, body)
+	return Send(ctx, d.Client, req.Method, req.URL, req.Header, body, int64(len(req.Body)))
+}
+
+// Send performs one request with c (nil = http.DefaultClient): body, when not nil, is sent
+// with the given length. The answer's header keys are lower-case and at most MaxBody bytes
+// of its body are read. Transport errors are stripped of the URL (*url.Error prints it),
+// because token-API URLs carry the library secret and data-plane URLs their signatures.
+func Send(ctx context.Context, c *http.Client, method, u string, header map[string]string, body io.Reader, length int64) (*smh.Response, error) {
+	hr, err := http.NewRequestWithContext(ctx, method, u, body)
 	if err != nil {
 		return nil, errors.New("invalid request")
 	}
-	for k, v := range req.Header {
+	if body != nil {
+		hr.ContentLength = length
+		if length == 0 {
+			hr.Body = http.NoBody
+		}
+	}
+	for k, v := range header {
 		hr.Header.Set(k, v)
 	}
-	c := d.Client
 	if c == nil {
 		c = http.DefaultClient
 	}

@@ -3,18 +3,13 @@ package native
 import (
 	"bytes"
 	"context"
-	"errors"
 	"io"
 	"net/http"
-	"net/url"
-	"strings"
 	"sync/atomic"
 
+	"github.com/ferry-upload/ferry/shared/smh/smhhttp"
 	"github.com/ferry-upload/ferry/wasm/engine"
 )
-
-// maxAnswer caps how much of a data-plane answer is read (XML errors are small).
-const maxAnswer = 1 << 20
 
 // Sender PUTs parts with an *http.Client (nil = http.DefaultClient).
 type Sender struct{ Client *http.Client }
@@ -30,40 +25,12 @@ func (s Sender) SendPart(ctx context.Context, req *engine.PartRequest) (*engine.
 	} else {
 		body = io.NewSectionReader(req.Source, req.Offset, req.Length)
 	}
-	pr := &progressReader{r: body, report: req.Progress}
-	hr, err := http.NewRequestWithContext(ctx, http.MethodPut, req.URL, pr)
+	resp, err := smhhttp.Send(ctx, s.Client, http.MethodPut, req.URL, req.Header,
+		&progressReader{r: body, report: req.Progress}, req.Length)
 	if err != nil {
-		return nil, errors.New("invalid part request")
-	}
-	hr.ContentLength = req.Length
-	if req.Length == 0 {
-		hr.Body = http.NoBody
-	}
-	for k, v := range req.Header {
-		hr.Header.Set(k, v)
-	}
-	c := s.Client
-	if c == nil {
-		c = http.DefaultClient
-	}
-	resp, err := c.Do(hr)
-	if err != nil {
-		var ue *url.Error
-		if errors.As(err, &ue) {
-			err = ue.Err // without the URL: it carries signatures
-		}
 		return nil, err
 	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(io.LimitReader(resp.Body, maxAnswer))
-	if err != nil {
-		return nil, errors.New("reading the answer: " + err.Error())
-	}
-	out := &engine.PartResponse{StatusCode: resp.StatusCode, Header: make(map[string]string, len(resp.Header)), Body: b}
-	for k, v := range resp.Header {
-		out.Header[strings.ToLower(k)] = strings.Join(v, ", ")
-	}
-	return out, nil
+	return &engine.PartResponse{StatusCode: resp.StatusCode, Header: resp.Header, Body: resp.Body}, nil
 }
 
 type progressReader struct {
