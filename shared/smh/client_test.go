@@ -3,6 +3,7 @@ package smh_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"crypto/rand"
 	"net/http"
 	"strconv"
@@ -212,6 +213,9 @@ func TestHeadersAcceptNumbers(t *testing.T) {
 	var n smh.Int64
 	require.NoError(t, n.UnmarshalJSON([]byte(`"1048576"`)))
 	assert.Equal(t, smh.Int64(1048576), n)
+	b, err := json.Marshal(smh.File{Size: 17})
+	require.NoError(t, err)
+	assert.Contains(t, string(b), `"size":"17"`, "file objects carry size as a string, as SMH sends it")
 	assert.Error(t, n.UnmarshalJSON([]byte(`"x"`)))
 }
 

@@ -52,6 +52,12 @@ type UploadInfo struct {
 // Int64 is a number SMH sends as either a JSON string ("1048576") or a number.
 type Int64 int64
 
+// MarshalJSON writes the string form SMH's file objects use, so a file object passed on
+// (the token function's /v1/confirm answer) reads as SMH's own.
+func (n Int64) MarshalJSON() ([]byte, error) {
+	return []byte(`"` + strconv.FormatInt(int64(n), 10) + `"`), nil
+}
+
 // UnmarshalJSON accepts "123" and 123.
 func (n *Int64) UnmarshalJSON(b []byte) error {
 	var s string
