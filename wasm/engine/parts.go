@@ -185,6 +185,9 @@ func (t *Task) renew(ctx context.Context, gen int) error {
 	}
 	sess := t.sess
 	t.mu.Unlock()
+	if !sess.Multipart {
+		return t.rebegin(ctx, sess)
+	}
 	var ns *Session
 	err := t.e.call(ctx, func(tok *Token) error {
 		var err error
@@ -201,6 +204,38 @@ func (t *Task) renew(ctx context.Context, gen int) error {
 	t.version++
 	t.mu.Unlock()
 	t.saveCheckpoint(ctx, false)
+	return nil
+}
+
+// rebegin replaces the task of a simple upload whose signatures expired (the data plane
+// renews only multipart tasks): the upload is begun again, then the old task is deleted
+// (best effort), so none is left open. Called under renewMu.
+func (t *Task) rebegin(ctx context.Context, old *Session) error {
+	e := t.e
+	t.mu.Lock()
+	cp := t.cp
+	spec := &FileSpec{Path: cp.Path, Size: t.src.Size(), Conflict: t.opts.Conflict, Labels: t.opts.Labels, Meta: metaKeys(t.opts.Meta)}
+	t.mu.Unlock()
+	var ns *Session
+	err := e.call(ctx, func(tok *Token) error {
+		var err error
+		var res *Result
+		ns, res, err = e.cfg.Driver.Begin(ctx, tok, spec, nil)
+		if err == nil && (res != nil || ns == nil) {
+			err = newError(CodeInternal, "beginning the upload again gave no upload task")
+		}
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	_ = e.call(ctx, func(tok *Token) error { return e.cfg.Driver.Abort(ctx, tok, old) })
+	t.mu.Lock()
+	t.sess = ns
+	t.sessGen++
+	cp.Session = ns
+	t.version++
+	t.mu.Unlock()
 	return nil
 }
 
