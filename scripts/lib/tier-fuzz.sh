@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# The fuzz tier of scripts/test: each fuzz target runs briefly (FUZZTIME, default 6s) on
+# top of its committed seed corpus (testdata/fuzz/<Target>/ beside it). A finding fails the
+# tier; Go writes the failing input into that testdata folder, so it can be committed as a
+# regression seed once fixed. For a longer run of one target:
+#   go test -run '^$' -fuzz '^FuzzTokenRequest$' -fuzztime 10m ./function/
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+source scripts/lib/common.sh
+need_go
+
+FUZZTIME=${FUZZTIME:-6s}
+# package target — every fuzz target of the repository, listed on purpose: a new one is
+# added here (the check below fails when one is missing).
+targets=(
+  "./function FuzzTokenRequest"      # POST /v1/token: Authorization, Origin, Content-Type, query, body
+  "./function FuzzRequestBody"       # JSON request bodies
+  "./function FuzzPath"              # path normalisation
+  "./function FuzzPolicy"            # policy templates ({sub}, {space})
+  "./shared/smhemu FuzzParseRoute"   # the emulator's path and query parsing
+  "./shared/smhemu FuzzParsePeriod"  # the emulator's token period parameter
+  "./shared/smhhash FuzzCombineCRC64" # CRC-64 combine vs a CRC-64 of the concatenation
+  "./shared/smhhash/gosha FuzzChain" # the chained SHA-256, through checkpoints
+)
+
+# Every fuzz target in the tree is listed, and each has a committed seed corpus.
+listed=$(printf '%s\n' "${targets[@]}" | awk '{print $2}' | sort)
+found=$(grep -rhoE --include='*_test.go' '^func (Fuzz[A-Za-z0-9_]+)\(f \*testing\.F\)' function shared wasm scripts 2>/dev/null |
+  sed -E 's/^func (Fuzz[A-Za-z0-9_]+).*/\1/' | sort)
+[ "$listed" = "$found" ] || die "fuzz targets in the tree and in scripts/lib/tier-fuzz.sh differ:
+$(diff <(echo "$listed") <(echo "$found") || true)"
+for t in "${targets[@]}"; do
+  read -r pkg name <<<"$t"
+  [ -n "$(ls "$pkg/testdata/fuzz/$name" 2>/dev/null)" ] || die "$name has no committed seed corpus in $pkg/testdata/fuzz/$name"
+done
+
+start=$SECONDS
+for t in "${targets[@]}"; do
+  read -r pkg name <<<"$t"
+  t0=$SECONDS
+  if ! out=$(go test -run '^$' -fuzz "^$name\$" -fuzztime "$FUZZTIME" "$pkg" 2>&1); then
+    printf '%s\n' "$out" | tail -n 40
+    die "fuzz: $name ($pkg) found a failing input (saved under $pkg/testdata/fuzz/$name/)"
+  fi
+  execs=$(printf '%s\n' "$out" | grep -oE 'execs: [0-9]+' | tail -1 | awk '{print $2}')
+  printf '  %-18s %-22s %6s execs in %s (%d s with the build)\n' "$name" "$pkg" "${execs:-?}" "$FUZZTIME" $((SECONDS - t0))
+done
+ok "fuzz: ${#targets[@]} targets, $FUZZTIME each, no finding ($((SECONDS - start)) s)"
