@@ -47,6 +47,7 @@ func cmdMkfile(args []string) error {
 	sizeS := fs.String("size", "", "size, e.g. 1GiB")
 	seed := fs.String("seed", "bench", "stream seed")
 	out := fs.String("o", "", "output file")
+	divergeS := fs.String("diverge", "", "after this many bytes, continue from another stream (a twin: same size and beginning, other content)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -54,8 +55,15 @@ func cmdMkfile(args []string) error {
 	if err != nil || *out == "" {
 		return fmt.Errorf("give -size and -o (%v)", err)
 	}
+	diverge := int64(-1)
+	if *divergeS != "" {
+		if diverge, err = parseSize(*divergeS); err != nil {
+			return err
+		}
+	}
+	tag := *seed + "/" + *divergeS
 	if st, err := os.Stat(*out); err == nil && st.Size() == size {
-		if b, err := os.ReadFile(*out + ".seed"); err == nil && string(b) == *seed {
+		if b, err := os.ReadFile(*out + ".seed"); err == nil && string(b) == tag {
 			return nil // already there
 		}
 	}
@@ -71,6 +79,11 @@ func cmdMkfile(args []string) error {
 		if left < n {
 			n = left
 		}
+		if done := size - left; diverge >= 0 && done < diverge && done+n > diverge {
+			n = diverge - done // stop at the divergence point
+		} else if diverge >= 0 && done == diverge {
+			r = seeded(*seed + "/twin")
+		}
 		r.Read(buf[:n]) // never fails
 		if _, err := w.Write(buf[:n]); err != nil {
 			f.Close()
@@ -85,7 +98,7 @@ func cmdMkfile(args []string) error {
 	if err := f.Close(); err != nil {
 		return err
 	}
-	return os.WriteFile(*out+".seed", []byte(*seed), 0o644)
+	return os.WriteFile(*out+".seed", []byte(tag), 0o644)
 }
 
 // cmdDiskfree prints the free bytes of the filesystem holding -path.

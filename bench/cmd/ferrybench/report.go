@@ -159,7 +159,7 @@ func markdown(r Results) string {
 	fmt.Fprintf(&b, "Ferry benchmarks, %s, %d cores (%s), %s RAM, %s; %s, Node %s, Chromium %s; %s wall time.\n",
 		r.Date[:10], m.Cores, m.CPU, m.MemoryGB, m.Kernel, m.Go, m.Node, orDash(m.Chromium), (time.Duration(r.Seconds) * time.Second).String())
 	b.WriteString("Each cell is the median of the runs with (min–max); ratios are Ferry ÷ baseline per paired run.\n\n")
-	b.WriteString("| # | figure | unit | Ferry / value | baseline | ratio | goal | |\n|---|---|---|---|---|---|---|---|\n")
+	b.WriteString("| # | figure | unit | runs | Ferry / value | baseline | ratio | goal | |\n|---|---|---|---|---|---|---|---|---|\n")
 	for _, f := range r.Figures {
 		name := f.Name
 		if f.BaselineName != "" {
@@ -179,10 +179,14 @@ func markdown(r Results) string {
 			}
 		}
 		if f.Error != "" {
-			fmt.Fprintf(&b, "| %s | %s | %s | ✗ not measured: %s | | | %s | ✗ |\n", f.ID, esc(name), f.Unit, esc(f.Error), goal)
+			fmt.Fprintf(&b, "| %s | %s | %s | | ✗ not measured: %s | | | %s | ✗ |\n", f.ID, esc(name), f.Unit, esc(f.Error), goal)
 			continue
 		}
-		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s | %s | %s |\n", f.ID, esc(name), f.Unit, cell(f.Value), cell(f.Baseline), cell(f.Ratio), goal, mark)
+		runs := ""
+		if f.Value != nil {
+			runs = fmt.Sprint(len(f.Value.Runs))
+		}
+		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", f.ID, esc(name), f.Unit, runs, cell(f.Value), cell(f.Baseline), cell(f.Ratio), goal, mark)
 	}
 	var notes []string
 	for _, f := range r.Figures {
