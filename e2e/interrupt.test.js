@@ -63,17 +63,17 @@ describe("interruptions", () => {
       fs.mkdirSync(impostorDir, { recursive: true });
       const impostor = path.join(impostorDir, "reload-me.bin");
       fs.writeFileSync(impostor, Buffer.alloc(1000, 7));
-      let chooser = await pick(p, prompt.getByRole("button", { name: /reload-me\.bin/ }));
+      let chooser = await pick(p, prompt.getByRole("button", { name: /Choose reload-me\.bin/ }));
       await chooser.setFiles(impostor);
       await p.locator("ferry-uploader .resume .why.err").waitFor({ timeout: 20000 });
       assert.match(await p.locator("ferry-uploader .resume .why.err").innerText(), /isn't the same file/);
-      await p.waitForTimeout(3000); // past the element's second look for restorable uploads
+      await p.waitForTimeout(3000); // no later look at the restorable uploads lists it twice
       assert.equal(await prompt.locator("li").count(), 1, "the entry is listed once");
       await shot(p, "22-reload-file-changed", { element: "ferry-uploader" });
 
       // The real file continues where it stopped.
       await emulator.faults({});
-      chooser = await pick(p, prompt.getByRole("button", { name: /reload-me\.bin/ }));
+      chooser = await pick(p, prompt.getByRole("button", { name: /Choose reload-me\.bin/ }));
       await chooser.setFiles(f.path);
       const [s] = await settle(p, { timeout: 90000 });
       assert.equal(s.state, "done", JSON.stringify(s));

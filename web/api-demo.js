@@ -92,7 +92,17 @@ async function refreshRestorable() {
       };
       input.click();
     };
-    ul.append(el("li", {}, el("span", { textContent: `${entry.name} · ${size(entry.size)} · ${Math.floor(entry.fraction * 100)}%` }), btn));
+    const forget = el("button", { className: "b", type: "button", textContent: "Forget" });
+    forget.setAttribute("aria-label", `Forget the interrupted upload of ${entry.name}`);
+    forget.onclick = async () => {
+      try {
+        await entry.forget();
+      } catch (e) {
+        $("status").textContent = `Could not forget ${entry.name}: ${e.code}: ${e.message}`;
+      }
+      refreshRestorable();
+    };
+    ul.append(el("li", {}, el("span", { textContent: `${entry.name} · ${size(entry.size)} · ${Math.floor(entry.fraction * 100)}%` }), btn, forget));
   }
 }
 
@@ -115,7 +125,5 @@ async function main() {
     refreshRestorable();
   });
   refreshRestorable().catch(() => {});
-  // A tab that just reloaded may still hold its uploads' locks for a moment: look again.
-  setTimeout(() => refreshRestorable().catch(() => {}), 2500);
 }
 main();

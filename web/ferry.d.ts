@@ -128,6 +128,12 @@ declare global {
      * stored CRC-64 and re-sent when they no longer match.
      */
     resume(file: File, options?: FerryUploadOptions): FerryTask;
+    /**
+     * Forgets this upload without its file: deletes its checkpoint and the server's upload
+     * task. Rejects with a FerryError: `Busy` when a task here or another tab owns it,
+     * `NotFound` when it is already gone.
+     */
+    forget(): Promise<void>;
   }
 
   interface FerryClient {

@@ -101,6 +101,9 @@
       resumeChooseName: "Choose {name} again to resume it",
       resumeActionName: "Resume {name}",
       resumeLater: "Not now",
+      resumeDiscard: "Discard",
+      resumeDiscardName: "Discard the interrupted upload of {name}",
+      announceDiscarded: "The interrupted upload of {name} was discarded",
       resumeShow: "Show interrupted uploads ({n})",
       resumePick: "Your browser no longer has access to this file. Pick the same file again; Ferry checks it is the same before it continues.",
       leaveWarning: "Uploads are still running. Leave the page anyway?",
@@ -231,6 +234,9 @@
       resumeChooseName: "重新选择 {name} 以继续上传",
       resumeActionName: "继续上传 {name}",
       resumeLater: "稍后再说",
+      resumeDiscard: "放弃",
+      resumeDiscardName: "放弃 {name} 的中断上传",
+      announceDiscarded: "已放弃 {name} 的中断上传",
       resumeShow: "查看中断的上传（{n}）",
       resumePick: "浏览器已无法访问这个文件。请重新选择同一个文件，Ferry 会先确认它没有变化再继续。",
       leaveWarning: "还有文件正在上传。确定要离开吗？",
@@ -463,6 +469,7 @@ importScripts(${JSON.stringify(new URL("wasm_exec.js", BASE).href)}, ${JSON.stri
   //   page → worker  {type:"pause"|"resume"|"retry"|"cancel", taskId}
   //   page → worker  {type:"restorable", id}                      worker → page {type:"reply", id, result:{entries}}
   //   page → worker  {type:"resumeEntry", taskId, entryId, file, options}
+  //   page → worker  {type:"forget", id, entryId}                 worker → page {type:"reply", id, result|error}
   //   page → worker  {type:"signOut", id}                         worker → page {type:"reply", id, result|error}
   //   worker → page  {type:"snapshot", event, snapshot, result?}  (event state|progress|complete|error;
   //                                                              result with complete: {path,name,size,crc64,eTag,rapid})
@@ -726,6 +733,7 @@ importScripts(${JSON.stringify(new URL("wasm_exec.js", BASE).href)}, ${JSON.stri
       return entries.map((e) => {
         const entry = Object.assign({}, e);
         entry.resume = (file, options) => this._resumeEntry(e, file, options);
+        entry.forget = () => this._engine.call("forget", { entryId: e.id }).then(() => undefined);
         return entry;
       });
     }
@@ -870,6 +878,7 @@ svg { width: 100%; height: 100%; display: block; }
 .resume li .why { grid-column: 1 / -1; font-size: 13px; color: var(--ferry-muted); }
 .resume li .why.err { color: var(--ferry-danger); }
 .resume .row { display: flex; justify-content: flex-end; }
+.resume li .acts { display: flex; flex-wrap: wrap; gap: 6px; justify-content: flex-end; }
 .collapsed { justify-self: start; }
 .summary { display: grid; gap: 8px; }
 .summary .line { display: flex; flex-wrap: wrap; gap: 6px 14px; align-items: center; justify-content: space-between; }
@@ -1144,9 +1153,6 @@ svg { width: 100%; height: 100%; display: block; }
         this._restorable = this._restorable || [];
       }
       this._renderResume();
-      // Right after a reload the previous page's worker may still hold its uploads' locks
-      // (they then look busy): look once more a little later.
-      if (!again) setTimeout(() => this._loadRestorable(true), 2500);
     }
 
     // ---- building ------------------------------------------------------------------------
@@ -1515,7 +1521,8 @@ svg { width: 100%; height: 100%; display: block; }
       const eng = this._client && this._client._engine.total;
       if (eng && tot.active) {
         if (typeof eng.bytesPerSecond === "number") tot.bytesPerSecond = eng.bytesPerSecond;
-        if (eng.etaSeconds !== undefined) tot.etaSeconds = eng.etaSeconds;
+        // Never shorter than a running file's own estimate (the engine's totals may be older).
+        if (typeof eng.etaSeconds === "number") tot.etaSeconds = Math.max(eng.etaSeconds, tot.etaSeconds || 0);
       }
       // The total bar never moves backwards while the same batch runs.
       if (tot.active || tot.paused) {
@@ -1606,9 +1613,11 @@ svg { width: 100%; height: 100%; display: block; }
         const action = canResumeDirectly
           ? h("button", { type: "button", class: "btn small primary", "aria-label": t("resumeActionName", { name: e.name }), onclick: () => this._resumeEntry(e, null) }, icon("resume"), h("span", { text: t("resumeAction") }))
           : h("button", { type: "button", class: "btn small primary", "aria-label": t("resumeChooseName", { name: e.name }), onclick: () => this._repick(e) }, icon("file"), h("span", { text: t("resumeChoose") }));
+        const discard = h("button", { type: "button", class: "btn small discard", "aria-label": t("resumeDiscardName", { name: e.name }), onclick: () => this._discard(e) }, icon("remove"), h("span", { text: t("resumeDiscard") }));
+        if (e._busy) discard.setAttribute("aria-disabled", "true");
         const why = h("div", { class: e._error ? "why err" : "why", text: e._error ? t.errorText(e._error) : canResumeDirectly ? "" : t("resumePick") });
         if (!why.textContent) why.hidden = true;
-        const li = h("li", { "data-entry": e.id }, what, action, why);
+        const li = h("li", { "data-entry": e.id }, what, h("div", { class: "acts" }, action, discard), why);
         return li;
       });
       box.replaceChildren(
@@ -1616,6 +1625,42 @@ svg { width: 100%; height: 100%; display: block; }
         h("p", { text: entries.length === 1 ? t("resumeIntro1") : t("resumeIntro", { n: entries.length }) }),
         h("ul", null, rows),
         h("div", { class: "row" }, h("button", { type: "button", class: "btn small link", onclick: () => { this._resumeHidden = true; this._renderResume(); this._resumeShowBtn.focus(); } }, t("resumeLater"))));
+    }
+
+    // Discard forgets an interrupted upload without its file: the engine deletes its checkpoint
+    // and the server's upload task. Focus moves to the next entry (or the file picker).
+    async _discard(entry) {
+      if (entry._busy) return;
+      entry._busy = true;
+      delete entry._error;
+      this._renderResume();
+      this._focusEntry(entry.id, ".discard");
+      let error = null;
+      try {
+        await entry.forget();
+      } catch (e) {
+        if (e && e.code !== "NotFound") error = { code: e.code || "Internal", message: e.message || "" };
+      }
+      entry._busy = false;
+      const list = this._restorable || [];
+      const at = list.indexOf(entry);
+      if (error) {
+        entry._error = error;
+        this._renderResume();
+        this._focusEntry(entry.id, ".discard");
+        return;
+      }
+      this._restorable = list.filter((e) => e !== entry);
+      this._announcer.say(this.t("announceDiscarded", { name: entry.name }));
+      this._renderResume();
+      const next = this._restorable[Math.min(at, this._restorable.length - 1)];
+      if (next) this._focusEntry(next.id, "button");
+      else this._chooseBtn.focus();
+    }
+
+    _focusEntry(id, sel) {
+      const btn = this._resumeBox && this._resumeBox.querySelector(`li[data-entry="${cssEscape(id)}"] ${sel}`);
+      if (btn) btn.focus();
     }
 
     _repick(entry) {

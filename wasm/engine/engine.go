@@ -27,6 +27,10 @@ type Config struct {
 	Checkpoints CheckpointStore
 	// Locker; nil locks within this engine only.
 	Locker Locker
+	// LockGrace: for this long after New, a busy lock is waited for (where the Locker is a
+	// WaitLocker), since the page a reload replaced may still hold it for a moment
+	// (default DefaultLockGrace; negative: never wait).
+	LockGrace time.Duration
 	// OnEvent receives state, progress, complete and error events. Calls are serialized and
 	// come from the engine's goroutines; it must return quickly and not call the engine
 	// synchronously.
@@ -43,6 +47,9 @@ type Engine struct {
 
 	ctx    context.Context
 	cancel context.CancelFunc
+
+	started   time.Time
+	lockGrace time.Duration
 
 	emitMu sync.Mutex
 
@@ -77,6 +84,12 @@ func New(cfg Config) (*Engine, error) {
 		parts:  newPool(opts.Concurrency),
 		blocks: newPool(opts.ParallelFiles),
 		tasks:  map[string]*Task{},
+
+		started:   time.Now(),
+		lockGrace: cfg.LockGrace,
+	}
+	if e.lockGrace == 0 {
+		e.lockGrace = DefaultLockGrace
 	}
 	e.ctx, e.cancel = context.WithCancel(context.Background())
 	return e, nil
@@ -206,24 +219,26 @@ func (e *Engine) SignOut(ctx context.Context) error {
 		}
 	}
 	var errs []error
-	if tok, err := e.token(ctx); err == nil {
-		cps, err := e.cfg.Checkpoints.List(ctx)
-		if err != nil {
+	cps, err := e.checkpoints(ctx)
+	if err != nil {
+		errs = append(errs, err)
+	}
+	if len(cps) > 0 { // only a token says whose they are: ask for one only then
+		if tok, err := e.token(ctx); err == nil {
+			for _, cp := range cps {
+				if !e.mine(cp, tok) {
+					continue
+				}
+				if cp.Session != nil {
+					_ = e.cfg.Driver.Abort(ctx, tok, cp.Session) // best effort
+				}
+				if err := e.cfg.Checkpoints.Delete(ctx, cp.ID); err != nil {
+					errs = append(errs, err)
+				}
+			}
+		} else {
 			errs = append(errs, err)
 		}
-		for _, cp := range cps {
-			if !e.mine(cp, tok) {
-				continue
-			}
-			if cp.Session != nil {
-				_ = e.cfg.Driver.Abort(ctx, tok, cp.Session) // best effort
-			}
-			if err := e.cfg.Checkpoints.Delete(ctx, cp.ID); err != nil {
-				errs = append(errs, err)
-			}
-		}
-	} else {
-		errs = append(errs, err)
 	}
 	if r, ok := e.cfg.Tokens.(interface{ RevokeTokens(context.Context) error }); ok {
 		if err := r.RevokeTokens(ctx); err != nil {

@@ -90,7 +90,7 @@ func (t *Task) takeLock(ctx context.Context, id string) error {
 		return nil
 	}
 	t.releaseLock()
-	unlock, err := t.e.cfg.Locker.TryLock(ctx, name)
+	unlock, err := t.e.lock(ctx, name)
 	if err != nil {
 		if errors.Is(err, ErrBusy) {
 			return newError(CodeBusy, "this file is already being uploaded to this path (in this or another tab)")

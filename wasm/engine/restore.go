@@ -1,6 +1,9 @@
 package engine
 
-import "context"
+import (
+	"context"
+	"errors"
+)
 
 // Restorable is an upload a reload (or another engine) left behind.
 type Restorable struct {
@@ -13,23 +16,30 @@ type Restorable struct {
 }
 
 // Restorable lists the checkpoints of the current user (library, space and user of the
-// token) that no task — here or in another tab — owns.
+// token) that no task — here or in another tab — owns. The checkpoints are read first: with
+// none stored (most page views) no token is asked for; only a token says whose they are.
 func (e *Engine) Restorable(ctx context.Context) ([]Restorable, error) {
-	tok, err := e.token(ctx)
-	if err != nil {
-		return nil, AsError(err)
-	}
-	cps, err := e.cfg.Checkpoints.List(ctx)
+	cps, err := e.checkpoints(ctx)
 	if err != nil {
 		return nil, AsError(err)
 	}
 	out := []Restorable{}
+	if len(cps) == 0 {
+		return out, nil
+	}
+	tok, err := e.token(ctx)
+	if err != nil {
+		return nil, AsError(err)
+	}
 	for _, cp := range cps {
 		if !e.mine(cp, tok) {
 			continue
 		}
-		unlock, err := e.cfg.Locker.TryLock(ctx, lockName(cp.ID))
+		unlock, err := e.lock(ctx, lockName(cp.ID))
 		if err != nil {
+			if ctx.Err() != nil {
+				return nil, AsError(ctx.Err())
+			}
 			continue // owned by a task, here or in another tab
 		}
 		unlock()
@@ -46,6 +56,61 @@ func (e *Engine) Restorable(ctx context.Context) ([]Restorable, error) {
 		}
 	}
 	return out, nil
+}
+
+// checkpoints lists the stored checkpoints of this engine's driver.
+func (e *Engine) checkpoints(ctx context.Context) ([]*Checkpoint, error) {
+	all, err := e.cfg.Checkpoints.List(ctx)
+	cps := all[:0]
+	for _, cp := range all {
+		if cp.Driver == e.cfg.Driver.Name() {
+			cps = append(cps, cp)
+		}
+	}
+	return cps, err
+}
+
+// Forget deletes a restorable upload without its file: its server task (DELETE ?upload) and
+// its checkpoint. An entry that is not the current user's, or is gone, is NotFound; one that
+// a task here or another tab owns is Busy (cancel that task instead).
+func (e *Engine) Forget(ctx context.Context, entryID string) error {
+	cp, err := e.cfg.Checkpoints.Load(ctx, entryID)
+	if err != nil {
+		return AsError(err)
+	}
+	notFound := newError(CodeNotFound, "no restorable upload %q", entryID)
+	if cp == nil || cp.Driver != e.cfg.Driver.Name() {
+		return notFound
+	}
+	tok, err := e.token(ctx)
+	if err != nil {
+		return AsError(err)
+	}
+	if !e.mine(cp, tok) {
+		return notFound
+	}
+	name := lockName(cp.ID)
+	if e.ownsLock(name) {
+		return newError(CodeBusy, "%q is being uploaded here: cancel it instead", cp.Name)
+	}
+	unlock, err := e.lock(ctx, name)
+	if err != nil {
+		if errors.Is(err, ErrBusy) {
+			return newError(CodeBusy, "%q is being uploaded in another tab", cp.Name)
+		}
+		return AsError(err)
+	}
+	defer unlock()
+	if cp.Session != nil {
+		err := e.call(ctx, func(tok *Token) error { return e.cfg.Driver.Abort(ctx, tok, cp.Session) })
+		if err != nil && !errors.Is(err, ErrSessionGone) {
+			return AsError(err) // the checkpoint stays, so forgetting can be tried again
+		}
+	}
+	if err := e.cfg.Checkpoints.Delete(ctx, cp.ID); err != nil {
+		return AsError(err)
+	}
+	return nil
 }
 
 func (e *Engine) mine(cp *Checkpoint, tok *Token) bool {

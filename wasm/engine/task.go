@@ -27,6 +27,7 @@ type Task struct {
 	lastEmit time.Time
 	changed  chan struct{} // closed and replaced at every state change
 	running  bool          // a goroutine works for the task
+	settling int           // runs whose final events are still being emitted
 	cancel   context.CancelFunc
 	intent   State // asked while running: StatePaused, StateCanceled, or StateQueued (pause, then resume)
 
@@ -114,12 +115,13 @@ func (t *Task) Err() *Error {
 	return t.err
 }
 
-// Wait waits until the task is done, rapid, failed or canceled, and returns its result, or
-// its error (ErrCanceled for a canceled task). A paused task keeps Wait waiting.
+// Wait waits until the task is done, rapid, failed or canceled (and its final events have
+// been emitted), and returns its result, or its error (ErrCanceled for a canceled task). A
+// paused task keeps Wait waiting.
 func (t *Task) Wait(ctx context.Context) (*Result, error) {
 	for {
 		t.mu.Lock()
-		st, ch, running := t.state, t.changed, t.running
+		st, ch, running := t.state, t.changed, t.running || t.settling > 0
 		res, err := t.result, t.err
 		t.mu.Unlock()
 		if !running {
@@ -256,6 +258,15 @@ func (t *Task) Cancel() error {
 }
 
 // setStateLocked moves to s (t.mu held). Illegal moves are bugs; they are refused.
+// settled ends a run's settling once its final events are out, waking Wait.
+func (t *Task) settled() {
+	t.mu.Lock()
+	t.settling--
+	close(t.changed)
+	t.changed = make(chan struct{})
+	t.mu.Unlock()
+}
+
 func (t *Task) setStateLocked(s State) bool {
 	if t.state == s {
 		return true

@@ -10,10 +10,12 @@ type Totals struct {
 	Active         int      `json:"active"` // tasks not yet settled
 }
 
-// Totals sums the tasks' progress.
+// Totals sums the tasks' progress. The time left is the bytes left over the summed speed,
+// but never shorter than the longest estimate of a file that is uploading: speeds do not
+// transfer between files (a slow file stays slow when a fast one finishes).
 func (e *Engine) Totals() Totals {
 	var tot Totals
-	var speed float64
+	var speed, longest float64
 	known := false
 	for _, t := range e.Tasks() {
 		t.mu.Lock()
@@ -29,6 +31,9 @@ func (e *Engine) Totals() Totals {
 				if r := t.prog.rate(); r != nil && t.state == StateUploading {
 					speed += *r
 					known = true
+					if eta := t.prog.eta(); eta != nil {
+						longest = max(longest, *eta)
+					}
 				}
 			}
 		}
@@ -42,7 +47,7 @@ func (e *Engine) Totals() Totals {
 	if known {
 		tot.BytesPerSecond = &speed
 		if speed > 0 {
-			eta := float64(tot.Size-tot.Loaded) / speed
+			eta := max(float64(tot.Size-tot.Loaded)/speed, longest)
 			tot.EtaSeconds = &eta
 		}
 	}

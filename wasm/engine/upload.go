@@ -102,16 +102,19 @@ func (t *Task) finish(ctx context.Context, res *Result, err error) {
 	late := t.intent // the page may have asked again while this run wound up
 	t.intent = ""
 	t.running, t.cancel = false, nil
+	t.settling++
 	t.setStateLocked(final)
 	t.mu.Unlock()
 	t.e.emit(t, EventState, nil)
 	switch final {
 	case StateDone, StateRapid:
 		t.e.emit(t, EventComplete, res)
+		t.settled()
 		return
 	case StateFailed:
 		t.e.emit(t, EventError, nil)
 	}
+	t.settled()
 	switch {
 	case late == StateCanceled && final != StateCanceled:
 		_ = t.Cancel()

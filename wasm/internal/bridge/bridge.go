@@ -124,6 +124,7 @@ func (b *Bridge) handle(msg Incoming) {
 	case "pause", "resume", "retry", "cancel":
 		t := eng.Task(msg.TaskID)
 		if t == nil {
+			b.unknownTask(msg)
 			return
 		}
 		var err error
@@ -136,6 +137,10 @@ func (b *Bridge) handle(msg Incoming) {
 			err = t.Retry()
 		case "cancel":
 			err = t.Cancel()
+		}
+		if len(msg.ID) > 0 { // sent as a call: the answer is the reply
+			b.reply(msg, t.Snapshot(), err)
+			return
 		}
 		if err != nil { // refused in this state: remind the page of the task's state
 			b.port.Post(msgSnapshot{V: Version, Type: "snapshot", Event: engine.EventState, Snapshot: t.Snapshot()})
@@ -154,6 +159,16 @@ func (b *Bridge) handle(msg Incoming) {
 				entries[i] = entry{Restorable: r}
 			}
 			b.reply(msg, map[string]any{"entries": entries}, nil)
+		}()
+	case "forget":
+		go func() {
+			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+			defer cancel()
+			if err := eng.Forget(ctx, msg.EntryID); err != nil {
+				b.reply(msg, nil, err)
+				return
+			}
+			b.reply(msg, map[string]any{}, nil)
 		}()
 	case "signOut":
 		go func() {
@@ -213,6 +228,20 @@ func (b *Bridge) reply(msg Incoming, result any, err error) {
 		r.Result, r.Error = nil, infoOf(err)
 	}
 	b.port.Post(r)
+}
+
+// unknownTask answers a control for a task the worker does not know (one that never
+// started here, or a worker started again): a call gets error NotFound, a plain message a
+// failed snapshot of that id. The snapshot leaves out what the worker does not know (name,
+// path, size, progress), so the page keeps its own.
+func (b *Bridge) unknownTask(msg Incoming) {
+	err := &engine.Error{Code: engine.CodeNotFound, Message: "no task " + strconv.Quote(msg.TaskID) + " in this worker"}
+	if len(msg.ID) > 0 {
+		b.reply(msg, nil, err)
+		return
+	}
+	b.port.Post(msgSnapshot{V: Version, Type: "snapshot", Event: engine.EventError,
+		Snapshot: map[string]any{"id": msg.TaskID, "state": engine.StateFailed, "error": infoOf(err)}})
 }
 
 // failed tells the page that a task it created could not start.

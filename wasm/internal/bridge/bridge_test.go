@@ -241,6 +241,10 @@ func TestProtocol(t *testing.T) {
 	}
 	b.Receive(bridge.Incoming{Type: "resumeEntry", TaskID: "task-5", EntryID: "cp-nope"})
 	p.wait(snapshotOf("task-5", "failed"))
+	b.Receive(bridge.Incoming{Type: "forget", ID: id(6), EntryID: "cp-nope"})
+	if r := p.wait(replyTo(6)); r["error"].(map[string]any)["code"] != engine.CodeNotFound {
+		t.Fatalf("forget of an unknown entry: %v", r)
+	}
 
 	// Controls on a finished task are refused with its snapshot; unknown types with an error.
 	b.Receive(bridge.Incoming{Type: "pause", TaskID: "task-1"})
@@ -286,4 +290,31 @@ type slowSource struct{ *engine.BytesSource }
 func (s *slowSource) ReadAt(p []byte, off int64) (int, error) {
 	time.Sleep(20 * time.Millisecond)
 	return s.BytesSource.ReadAt(p, off)
+}
+
+// TestUnknownTask: controls for a task the worker does not know are answered: a control sent
+// as a call gets error NotFound, one sent plainly a failed snapshot of that id with NotFound
+// (without name, path or size, which the worker does not know: the page keeps its own).
+func TestUnknownTask(t *testing.T) {
+	p, b, _, tokenURL := setup(t)
+	b.Receive(bridge.Incoming{Type: "init", Config: &bridge.ClientConfig{TokenURL: tokenURL}})
+	p.wait(ofType("ready"))
+	for i, typ := range []string{"pause", "resume", "retry", "cancel"} {
+		task := "ghost-" + typ
+		b.Receive(bridge.Incoming{Type: typ, TaskID: task})
+		m := p.wait(snapshotOf(task, "failed"))
+		s := m["snapshot"].(map[string]any)
+		if m["event"] != "error" || s["error"].(map[string]any)["code"] != engine.CodeNotFound {
+			t.Fatalf("%s of an unknown task: %v", typ, m)
+		}
+		for _, k := range []string{"name", "path", "size", "fraction", "loaded"} {
+			if _, ok := s[k]; ok {
+				t.Fatalf("%s of an unknown task: the snapshot sets %q (the page's own would be lost): %v", typ, k, s)
+			}
+		}
+		b.Receive(bridge.Incoming{Type: typ, TaskID: task, ID: id(i + 1)})
+		if r := p.wait(replyTo(float64(i + 1))); r["error"].(map[string]any)["code"] != engine.CodeNotFound {
+			t.Fatalf("%s call of an unknown task: %v", typ, r)
+		}
+	}
 }

@@ -78,9 +78,9 @@ type msgHeaders struct {
 
 type msgSnapshot struct {
 	V        int              `json:"v"`
-	Type     string           `json:"type"`  // "snapshot"
-	Event    engine.EventKind `json:"event"` // state, progress, complete, error
-	Snapshot engine.Snapshot  `json:"snapshot"`
+	Type     string           `json:"type"`             // "snapshot"
+	Event    engine.EventKind `json:"event"`            // state, progress, complete, error
+	Snapshot any              `json:"snapshot"`         // engine.Snapshot (a task the worker does not know: id, state and error)
 	Result   *engine.Result   `json:"result,omitempty"` // on complete
 }
 

@@ -311,11 +311,19 @@ func fakeLocks(t *testing.T) {
 	js(t, `
 const held = new Set();
 globalThis.navigator = { locks: { request(name, opts, cb) {
-  return new Promise((resolve) => setTimeout(() => {
-    if (held.has(name)) { resolve(cb(null)); return; }
-    held.add(name);
-    Promise.resolve(cb({name})).then((v) => { held.delete(name); resolve(v); });
-  }, 1));
+  return new Promise((resolve, reject) => {
+    const attempt = () => {
+      if (opts.signal && opts.signal.aborted) { reject(new Error("AbortError")); return; }
+      if (held.has(name)) {
+        if (opts.ifAvailable) resolve(cb(null));
+        else setTimeout(attempt, 2); // wait for it
+        return;
+      }
+      held.add(name);
+      Promise.resolve(cb({name})).then((v) => { held.delete(name); resolve(v); });
+    };
+    setTimeout(attempt, 1);
+  });
 }}};`)
 	t.Cleanup(func() { js(t, "delete globalThis.navigator") })
 }
@@ -349,6 +357,36 @@ func TestWebLocks(t *testing.T) {
 	}
 	again()
 	other()
+
+	// Waiting: the lock is granted once its holder lets go; a wait that ends first gives up
+	// (and never takes the lock later).
+	first, err := l.TryLock(ctx(t), "ferry:w")
+	if err != nil {
+		t.Fatal(err)
+	}
+	short, cancel := context.WithTimeout(context.Background(), 30*time.Millisecond)
+	defer cancel()
+	if _, err := l.Lock(short, "ferry:w"); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("wait on a held lock: %v", err)
+	}
+	go func() {
+		time.Sleep(30 * time.Millisecond)
+		first()
+	}()
+	second, err := l.Lock(ctx(t), "ferry:w")
+	if err != nil {
+		t.Fatalf("wait until released: %v", err)
+	}
+	if _, err := l.TryLock(ctx(t), "ferry:w"); !errors.Is(err, engine.ErrBusy) {
+		t.Fatalf("after the wait, the lock must be held: %v", err)
+	}
+	second()
+	time.Sleep(20 * time.Millisecond)
+	third, err := l.TryLock(ctx(t), "ferry:w")
+	if err != nil {
+		t.Fatalf("the abandoned wait kept the lock: %v", err)
+	}
+	third()
 }
 
 func fakeIndexedDB(t *testing.T) {
