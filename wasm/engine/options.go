@@ -47,8 +47,9 @@ type Options struct {
 	StallTimeout time.Duration
 	// ProgressInterval throttles progress events per task (default 200 ms).
 	ProgressInterval time.Duration
-	// CheckpointEvery throttles checkpoint writes while parts are acknowledged (default 1 s);
-	// pausing, failing and every state change write at once.
+	// CheckpointEvery throttles checkpoint writes of the chained-hash state while the full
+	// hash is computed, and after renewals (default 1 s); every acknowledged part, pausing,
+	// failing and every state change write at once.
 	CheckpointEvery time.Duration
 }
 

@@ -161,7 +161,10 @@ func (t *Task) put(ctx context.Context, n int, sess *Session, off, size int64, b
 	return ack, err
 }
 
-// acknowledge records a part the data plane took, with its CRC-64.
+// acknowledge records a part the data plane took, with its CRC-64, and writes the
+// checkpoint before the part gives its slot back: a reload (which ends the worker at once)
+// then sends again only what was in flight, at most Concurrency parts, never a part that
+// was acknowledged.
 func (t *Task) acknowledge(ctx context.Context, n int, size int64, crc uint64) {
 	t.mu.Lock()
 	t.prog.ack(n, size)
@@ -169,7 +172,7 @@ func (t *Task) acknowledge(ctx context.Context, n int, size int64, crc uint64) {
 	t.cp.Parts = append(t.cp.Parts, PartRecord{N: n, Size: size, CRC64: crc})
 	t.version++
 	t.mu.Unlock()
-	t.saveCheckpoint(ctx, false)
+	t.saveCheckpoint(ctx, true)
 	t.progressed(false)
 }
 

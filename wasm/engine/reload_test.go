@@ -1,0 +1,110 @@
+package engine_test
+
+import (
+	"context"
+	"slices"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/ferry-upload/ferry/wasm/engine"
+)
+
+// A page reload ends the worker at once: nothing is written after that moment, not even by
+// a graceful close. frozenStore is a checkpoint store that can be frozen so: after freeze,
+// writes and deletes are dropped.
+type frozenStore struct {
+	engine.CheckpointStore
+	frozen atomic.Bool
+}
+
+func (s *frozenStore) freeze() { s.frozen.Store(true) }
+
+func (s *frozenStore) Save(ctx context.Context, cp *engine.Checkpoint) error {
+	if s.frozen.Load() {
+		return nil
+	}
+	return s.CheckpointStore.Save(ctx, cp)
+}
+
+func (s *frozenStore) Delete(ctx context.Context, id string) error {
+	if s.frozen.Load() {
+		return nil
+	}
+	return s.CheckpointStore.Delete(ctx, id)
+}
+
+// reloadDuring uploads src on an engine over store whose parts go through send; when
+// reload is closed, the store freezes and the engine closes (the reload).
+func reloadDuring(t *testing.T, h *harness, store *frozenStore, src engine.Source, path string, concurrency int,
+	send func(next engine.PartSender) engine.PartSender, reload chan struct{}) {
+	t.Helper()
+	cfg := h.config()
+	cfg.Concurrency = concurrency
+	cfg.Checkpoints = store
+	cfg.Sender = send(cfg.Sender)
+	e, err := engine.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.UploadWithID(h.id(), src, engine.UploadOptions{Path: path}); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-reload:
+	case <-time.After(time.Minute):
+		t.Fatal("the upload never reached the moment of the reload")
+	}
+	store.freeze()
+	e.Close()
+}
+
+// resumeAfterReload resumes the one restorable upload with src and returns the part numbers
+// sent (0 for a simple upload's body).
+func resumeAfterReload(t *testing.T, h *harness, store *frozenStore, src engine.Source) []int {
+	t.Helper()
+	store.frozen.Store(false)
+	cfg := h.config()
+	cfg.Checkpoints = store
+	var log partLog
+	cfg.Sender = log.sender(cfg.Sender)
+	e := h.engine(cfg)
+	ctx := ctxTimeout(t, time.Minute)
+	list, err := e.Restorable(ctx)
+	if err != nil || len(list) != 1 {
+		t.Fatalf("restorable after the reload: %+v %v", list, err)
+	}
+	task, err := e.Restore(ctx, list[0].ID, src, engine.UploadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := task.Wait(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.checkStored(res.Path, src)
+	if ups := h.openUploads(); len(ups) != 0 {
+		t.Fatalf("open upload tasks after the resume: %+v", ups)
+	}
+	log.mu.Lock()
+	defer log.mu.Unlock()
+	return slices.Sorted(slices.Values(log.parts))
+}
+
+// TestReloadKeepsEveryAcknowledgedPart: three parts are acknowledged within a few
+// milliseconds, then the page reloads while the fourth is on the wire. Every acknowledged
+// part is in the checkpoint (none waits for a throttled write), so the resume sends the
+// fourth and fifth only.
+func TestReloadKeepsEveryAcknowledgedPart(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	store := &frozenStore{CheckpointStore: engine.NewMemoryStore()}
+	src := randomSource(t, "k.bin", 5*engine.MiB)
+	reload := make(chan struct{})
+	reloadDuring(t, h, store, src, "/reload/", 1, func(next engine.PartSender) engine.PartSender {
+		return holdAfter(next, 3, reload)
+	}, reload)
+	if got, want := resumeAfterReload(t, h, store, src), []int{4, 5}; !slices.Equal(got, want) {
+		t.Fatalf("parts sent after the reload %v; want %v", got, want)
+	}
+}
