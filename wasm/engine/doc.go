@@ -18,10 +18,11 @@
 //  3. hashing: the SHA-256 of the first MiB (SMH's beginningHash) identifies the content; with
 //     the library, space, target path, name, size and last-modified it keys the checkpoint.
 //     A lock (Web Locks in the browser) makes one tab the owner; a second sees Busy.
-//  4. A checkpoint for the same file resumes: the server's list of parts is read, only the
-//     contiguous parts whose size matches and whose CRC-64, recomputed from the local file,
-//     equals the stored one are kept, the task is renewed and the rest is sent. A file whose
-//     name, size or last-modified differ is refused with FileChanged.
+//  4. A checkpoint for the same file resumes: the server's list of parts is read, the parts
+//     whose size matches and whose CRC-64, recomputed from the local file, equals the stored
+//     one are kept (each on its own, so parts acknowledged out of order are kept too), the
+//     task is renewed and the rest is sent. A file whose name, size or last-modified differ
+//     is refused with FileChanged.
 //  5. beginning: the Driver (SMH today) begins the upload, with quick upload when allowed
 //     (beginningHash → 202 → the chained full hash, checkpointed as it goes → 200 = done with
 //     no bytes sent), and creates a missing parent directory once.

@@ -3,6 +3,7 @@ package engine_test
 import (
 	"context"
 	"slices"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -105,6 +106,45 @@ func TestReloadKeepsEveryAcknowledgedPart(t *testing.T) {
 		return holdAfter(next, 3, reload)
 	}, reload)
 	if got, want := resumeAfterReload(t, h, store, src), []int{4, 5}; !slices.Equal(got, want) {
+		t.Fatalf("parts sent after the reload %v; want %v", got, want)
+	}
+}
+
+// TestReloadKeepsPartsAcknowledgedOutOfOrder: part 2 hangs while parts 1, 3 and 4 are
+// acknowledged (a retried or slow part is overtaken, as happens all the time with several
+// parts in flight), then the page reloads with parts 2, 5 and 6 on the wire. The resume
+// verifies and keeps parts 3 and 4 too: it sends 2 and 5 to 8, and no part acknowledged
+// before the reload.
+func TestReloadKeepsPartsAcknowledgedOutOfOrder(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	store := &frozenStore{CheckpointStore: engine.NewMemoryStore()}
+	src := randomSource(t, "o.bin", 8*engine.MiB)
+	reload := make(chan struct{})
+	reloadDuring(t, h, store, src, "/reload/", 3, func(next engine.PartSender) engine.PartSender {
+		var acked, hanging atomic.Int32
+		var once sync.Once
+		check := func() {
+			if acked.Load() == 3 && hanging.Load() == 3 {
+				once.Do(func() { close(reload) })
+			}
+		}
+		return senderFunc(func(ctx context.Context, req *engine.PartRequest) (*engine.PartResponse, error) {
+			if n := partNumber(req.URL); n == 2 || n >= 5 {
+				hanging.Add(1)
+				check()
+				<-ctx.Done()
+				return nil, ctx.Err()
+			}
+			resp, err := next.SendPart(ctx, req)
+			if err == nil && resp.StatusCode == 200 {
+				acked.Add(1)
+				check()
+			}
+			return resp, err
+		})
+	}, reload)
+	if got, want := resumeAfterReload(t, h, store, src), []int{2, 5, 6, 7, 8}; !slices.Equal(got, want) {
 		t.Fatalf("parts sent after the reload %v; want %v", got, want)
 	}
 }

@@ -5,10 +5,12 @@ import (
 	"github.com/ferry-upload/ferry/shared/smhhash"
 )
 
-// resumeFrom resumes a checkpointed upload task: it reads the server's parts, keeps only
-// the contiguous run from part 1 whose sizes match and whose CRC-64, recomputed from the
-// local file, equals the stored one, then renews the task. Everything after the first part
-// that fails a check is sent again. ErrSessionGone means start afresh.
+// resumeFrom resumes a checkpointed upload task: it reads the server's parts, keeps every
+// part the checkpoint lists whose size matches the server's and whose CRC-64, recomputed
+// from the local file, equals the stored one, then renews the task. Every other part is sent
+// (again): each part is verified on its own, so parts acknowledged out of order before a
+// reload (one overtaken by the next ones while it was retried) are not sent twice.
+// ErrSessionGone means start afresh.
 func (t *Task) resumeFrom(ctx context.Context, cp *Checkpoint, beginningHash string) (*Result, error) {
 	e := t.e
 	t.setState(StateBeginning)
@@ -61,14 +63,14 @@ func (t *Task) resumeFrom(ctx context.Context, cp *Checkpoint, beginningHash str
 			off, size := p.span(n)
 			rec, ok := stored[n]
 			if !ok || rec.Size != size || onServer[n] != size {
-				break
+				continue
 			}
 			crc, err := t.crcRange(ctx, off, size, buf)
 			if err != nil {
 				return nil, err
 			}
 			if crc != rec.CRC64 {
-				break // the file changed here: send this part and the rest again
+				continue // the file changed here: send this part again
 			}
 			t.mu.Lock()
 			t.prog.ack(n, size)
