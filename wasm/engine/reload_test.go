@@ -148,3 +148,23 @@ func TestReloadKeepsPartsAcknowledgedOutOfOrder(t *testing.T) {
 		t.Fatalf("parts sent after the reload %v; want %v", got, want)
 	}
 }
+
+// TestReloadDuringSimpleUpload: the page reloads while a simple upload's body is on the
+// wire. Its task was begun, so it has a checkpoint too: restorable() lists it, and resuming
+// it stores the file and leaves no task open (the old one is begun again, and deleted).
+func TestReloadDuringSimpleUpload(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	store := &frozenStore{CheckpointStore: engine.NewMemoryStore()}
+	src := randomSource(t, "s.bin", 600<<10)
+	reload := make(chan struct{})
+	reloadDuring(t, h, store, src, "/reload/", 1, func(next engine.PartSender) engine.PartSender {
+		return holdAfter(next, 0, reload)
+	}, reload)
+	if ups := h.openUploads(); len(ups) != 1 {
+		t.Fatalf("open tasks at the reload: %+v", ups)
+	}
+	if got, want := resumeAfterReload(t, h, store, src), []int{0}; !slices.Equal(got, want) {
+		t.Fatalf("bodies sent after the reload %v; want %v", got, want)
+	}
+}
