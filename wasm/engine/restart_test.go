@@ -188,14 +188,14 @@ func TestEmulatorRestart(t *testing.T) {
 		sig syscall.Signal
 	}{{0.3, syscall.SIGKILL}, {0.65, syscall.SIGTERM}} {
 		waitHeld(stop.at)
+		held := p.held()
 		p.stop(stop.sig)
+		if held >= total {
+			t.Fatalf("stopped (%v) after the uploads were done", stop.sig)
+		}
+		t.Logf("%v with %d of %d bytes held", stop.sig, held, total)
 		time.Sleep(400 * time.Millisecond) // parts meet a refused connection meanwhile
 		p.start()
-		if held := p.held(); held >= total {
-			t.Fatalf("stopped (%v) after the uploads were done", stop.sig)
-		} else {
-			t.Logf("%v with %d of %d bytes held", stop.sig, held, total)
-		}
 	}
 
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
