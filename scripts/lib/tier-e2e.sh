@@ -96,8 +96,16 @@ export FERRY_E2E_EMULATOR="http://127.0.0.1:$EMU_PORT"
 export FERRY_E2E_OWN_PORT=$OWN_PORT
 export FERRY_E2E_FILES=${FERRY_E2E_FILES:-.dev/e2e-files}
 export FERRY_E2E_RESULTS=test-results/e2e
+# FERRY_E2E_TESTS picks the test files (scripts/lib/tier-chaos.sh runs e2e/chaos*.test.js
+# this way); by default every e2e test but the chaos ones, which have a tier of their own.
+if [ -n "${FERRY_E2E_TESTS:-}" ]; then
+  read -r -a tests <<<"$FERRY_E2E_TESTS"
+else
+  tests=()
+  for f in e2e/*.test.js; do case $f in e2e/chaos*) ;; *) tests+=("$f") ;; esac; done
+fi
 start=$SECONDS
-if ! node --test --test-concurrency=1 --test-timeout=240000 e2e/; then
+if ! node --test --test-concurrency=1 --test-timeout="${FERRY_E2E_TIMEOUT:-240000}" "${tests[@]}"; then
   show_logs
   die "browser end-to-end tests failed (screenshots in test-results/e2e/)"
 fi
