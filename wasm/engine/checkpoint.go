@@ -42,6 +42,9 @@ type Checkpoint struct {
 	Session *Session `json:"session,omitempty"`
 	// Parts are the acknowledged parts with their CRC-64, in no particular order.
 	Parts []PartRecord `json:"parts,omitempty"`
+	// Confirming: every part was sent and the confirm asked; a session gone from the server
+	// may then mean the file is stored (the answer was lost to a reload), so it is looked up.
+	Confirming bool `json:"confirming,omitempty"`
 	// Updated is when it was last written (ms since the epoch).
 	Updated int64 `json:"updated"`
 }

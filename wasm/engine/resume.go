@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"errors"
 	"github.com/ferry-upload/ferry/shared/smhhash"
 )
 
@@ -29,6 +30,9 @@ func (t *Task) resumeFrom(ctx context.Context, cp *Checkpoint, beginningHash str
 		remote, res, err = e.cfg.Driver.Parts(ctx, tok, sess)
 		return err
 	})
+	if errors.Is(err, ErrSessionGone) && cp.Confirming {
+		res, err = t.storedAfterReload(ctx, cp)
+	}
 	if err != nil || res != nil {
 		return res, err
 	}

@@ -46,6 +46,23 @@ type Task struct {
 	lastSave  time.Time
 	secPerB   float64 // smoothed seconds per byte of one part, for renew-ahead
 	persisted bool    // cp has been written to the store
+	// lost: the answer to a request that may have stored the file (a confirm, a quick
+	// upload's full-hash begin) was lost; before trying again, look the file up.
+	lost bool
+}
+
+func (t *Task) takeLost() bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	l := t.lost
+	t.lost = false
+	return l
+}
+
+func (t *Task) setLost(l bool) {
+	t.mu.Lock()
+	t.lost = l
+	t.mu.Unlock()
 }
 
 func newTask(e *Engine, id string, src Source, opts UploadOptions, restoreID string) *Task {

@@ -133,14 +133,34 @@ func (t *Task) begin(ctx context.Context) (*Result, error) {
 	spec := &FileSpec{Path: cp.Path, Size: t.src.Size(), Multipart: p.multipart, Conflict: t.opts.Conflict,
 		Labels: t.opts.Labels, Meta: metaKeys(t.opts.Meta)}
 	var quick *QuickHashes
+	fullSent := false // the driver took the full hash: its begin may store the file
 	if !e.opts.DisableQuickUpload && t.src.Size() >= QuickUploadMinSize {
-		quick = &QuickHashes{Beginning: cp.BeginningHash, Full: t.fullHashOf}
+		quick = &QuickHashes{Beginning: cp.BeginningHash, Full: func(ctx context.Context) (string, error) {
+			h, err := t.fullHashOf(ctx)
+			fullSent = err == nil
+			return h, err
+		}}
 	}
 	var sess *Session
 	var res *Result
 	err := e.call(ctx, func(tok *Token) error {
+		if t.takeLost() { // a quick begin's answer was lost: it may have stored the file
+			crc, err := t.fileCRC(ctx)
+			if err == nil {
+				res, err = t.lookupStored(ctx, cp.Path, crc)
+			}
+			if err != nil || res != nil {
+				if res != nil {
+					res.Rapid = true
+				}
+				t.setLost(err != nil)
+				return err
+			}
+		}
 		var err error
+		fullSent = false
 		sess, res, err = e.cfg.Driver.Begin(ctx, tok, spec, quick)
+		t.setLost(fullSent && err != nil && (ctx.Err() != nil || e.unknownOutcome(ctx, err)))
 		return err
 	})
 	if err != nil || res != nil {
@@ -171,6 +191,15 @@ func (t *Task) reattach(ctx context.Context) (*Result, error) {
 		return err
 	})
 	if errors.Is(err, ErrSessionGone) {
+		if t.takeLost() { // gone after a confirm whose answer was lost: stored?
+			t.mu.Lock()
+			target, crc := t.cp.Path, t.wholeCRCLocked()
+			t.mu.Unlock()
+			if res, err := t.lookupStored(ctx, target, crc); err != nil || res != nil {
+				t.setLost(err != nil)
+				return res, err
+			}
+		}
 		t.forgetSession()
 		return nil, nil
 	}
@@ -203,7 +232,7 @@ func (t *Task) reattach(ctx context.Context) (*Result, error) {
 func (t *Task) forgetSession() {
 	t.mu.Lock()
 	t.sess = nil
-	t.cp.Session, t.cp.Parts = nil, nil
+	t.cp.Session, t.cp.Parts, t.cp.Confirming = nil, nil, false
 	t.crcs, t.acked = map[int]uint64{}, map[int]bool{}
 	t.prog.acked, t.prog.inflight = 0, nil
 	t.version++
@@ -214,14 +243,31 @@ func (t *Task) forgetSession() {
 func (t *Task) confirm(ctx context.Context) (*Result, error) {
 	t.mu.Lock()
 	crc := t.wholeCRCLocked()
+	t.cp.Confirming = true // a reload from here on may find the file stored
+	t.version++
 	t.mu.Unlock()
+	t.saveCheckpoint(ctx, true)
 	var res *Result
 	err := t.e.call(ctx, func(tok *Token) error {
 		t.mu.Lock()
-		sess := t.sess
+		sess, target := t.sess, t.cp.Path
 		t.mu.Unlock()
 		var err error
 		res, err = t.e.cfg.Driver.Complete(ctx, tok, sess, crc)
+		lost := t.takeLost()
+		if err != nil && lost && t.e.classify(ctx, err) == FaultFatal {
+			// Refused after a confirm whose answer was lost (UploadNotFound: the task is gone;
+			// through the function, InvalidRequest): that confirm may have stored the file.
+			found, lerr := t.lookupStored(ctx, target, crc)
+			if found != nil {
+				res, err = found, nil
+			} else if lerr != nil {
+				err = lerr
+			} // not stored: the server's refusal stands
+			t.setLost(lerr != nil)
+			return err
+		}
+		t.setLost(err != nil && (lost || ctx.Err() != nil || t.e.unknownOutcome(ctx, err)))
 		return err
 	})
 	return res, err
