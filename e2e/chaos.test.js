@@ -72,6 +72,18 @@ async function mine() {
   return { stats: st, uploads: out };
 }
 
+// draw lists this run's tasks on the page (name, state, progress) for the screenshots.
+function draw(p) {
+  return p.evaluate(() => {
+    const ol = document.getElementById("chaos-tasks") || document.getElementById("jobs").parentElement.appendChild(Object.assign(document.createElement("ol"), { id: "chaos-tasks" }));
+    ol.style.cssText = "font: 12px monospace; columns: 2";
+    ol.replaceChildren(...window.chaos.tasks.map((t) => {
+      const s = t.snapshot();
+      return Object.assign(document.createElement("li"), { textContent: `${s.name} ${s.state} ${Math.floor(s.fraction * 100)}%${s.error ? " " + s.error.code : ""}` });
+    }));
+  });
+}
+
 function delta(a, b) { // request counts of stats b minus stats a
   const out = {};
   for (const [route, by] of Object.entries(b.requests)) {
@@ -148,6 +160,8 @@ test("chaos: 30 files, seeded faults, expiries and a reload: all byte-identical,
     await emulator.expire({ uploads: true });
     log(`upload signatures expired at ${mib(await held())}`);
     await waitShare(AT.reload, "reload");
+    await draw(p);
+    await shot(p, "30-chaos-before-reload", { fullPage: true });
 
     // Reload while parts are on the wire, but not while a task is between the control-plane
     // calls that create or complete a server task (begin, confirm): a reload there loses the
@@ -165,7 +179,6 @@ test("chaos: 30 files, seeded faults, expiries and a reload: all byte-identical,
       await p.waitForTimeout(20);
     }
     const atReload = await mine();
-    await shot(p, "30-chaos-before-reload", { fullPage: true });
     p.on("dialog", (d) => d.accept().catch(() => {}));
     await p.reload({ waitUntil: "load" });
     figures.reloadAt = { heldBytes: Object.values(atReload.uploads).reduce((n, u) => n + u.size, 0),
@@ -209,6 +222,7 @@ test("chaos: 30 files, seeded faults, expiries and a reload: all byte-identical,
     clearInterval(progress);
     const wall = (Date.now() - start) / 1000;
     await emulator.faults({});
+    await draw(p);
     await shot(p, "31-chaos-done", { fullPage: true });
 
     // The figures first (they help most when something below fails).
