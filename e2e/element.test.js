@@ -125,9 +125,12 @@ describe("<ferry-uploader>", () => {
       await waitTask(p, () => document.querySelector("ferry-uploader").tasks[0].state === "paused");
       const at = await p.evaluate(() => document.querySelector("ferry-uploader").tasks[0].snapshot());
       assert.ok(at.fraction > 0 && at.fraction < 1, `paused part-way: ${at.fraction}`);
-      // Focus moved from the hidden Pause button to Resume.
-      const focused = await p.evaluate(() => document.querySelector("ferry-uploader").shadowRoot.activeElement?.getAttribute("aria-label"));
-      assert.equal(focused, `Resume ${f.name}`);
+      // Focus moves from the hidden Pause button to Resume (at the next render of the row,
+      // which may come a frame after the state: wait for it, up to 3 s).
+      const focusedLabel = () => document.querySelector("ferry-uploader").shadowRoot.activeElement?.getAttribute("aria-label");
+      await p.waitForFunction((want) => document.querySelector("ferry-uploader").shadowRoot.activeElement?.getAttribute("aria-label") === want,
+        `Resume ${f.name}`, { timeout: 3000 }).catch(() => {});
+      assert.equal(await p.evaluate(focusedLabel), `Resume ${f.name}`);
       await p.waitForTimeout(700);
       const later = await p.evaluate(() => document.querySelector("ferry-uploader").tasks[0].snapshot());
       assert.equal(later.state, "paused");
