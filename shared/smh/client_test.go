@@ -3,8 +3,8 @@ package smh_test
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"crypto/rand"
+	"encoding/json"
 	"net/http"
 	"strconv"
 	"strings"
