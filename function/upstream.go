@@ -119,15 +119,16 @@ func (s *serverTokens) dropUser(user string) {
 	}
 }
 
-// with runs fn with a server token; when SMH answers InvalidAccessToken (expired or
-// revoked), it mints a new one and runs fn once more.
+// with runs fn with a server token; when SMH says the token is dead (InvalidAccessToken,
+// or a 401/403 without a readable code, as a HEAD answers), it mints a new one and runs fn
+// once more.
 func (s *serverTokens) with(ctx context.Context, k tokenKey, fn func(token string) error) error {
 	tok, err := s.get(ctx, k)
 	if err != nil {
 		return err
 	}
 	err = fn(tok)
-	if smh.Code(err) != smh.CodeInvalidAccessToken {
+	if !smh.DeadToken(err) {
 		return err
 	}
 	s.drop(k)

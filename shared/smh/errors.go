@@ -138,3 +138,18 @@ func IsUploadExpired(err error) bool {
 	return errors.As(err, &e) && e.Status == 403 && e.Code == CodeAccessDenied &&
 		strings.Contains(e.Message, CodeRequestExpiredMessage)
 }
+
+// DeadToken reports an answer that says the access token is no longer valid: the code
+// InvalidAccessToken, or a 401/403 whose body carried no code at all (a HEAD's answer has
+// no body, so its refusal of a dead token cannot say why). A coded refusal such as
+// NoPermission is not a dead token.
+func DeadToken(err error) bool {
+	var e *Error
+	if !errors.As(err, &e) {
+		return false
+	}
+	if e.Code == CodeInvalidAccessToken {
+		return true
+	}
+	return (e.Status == 401 || e.Status == 403) && e.Code == codeHTTPPrefix+strconv.Itoa(e.Status)
+}
