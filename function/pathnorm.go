@@ -1,10 +1,13 @@
 package function
 
 import (
+	"fmt"
 	"net/url"
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // Path normalisation. Library paths reach the function in two ways: as a string from the
@@ -12,8 +15,14 @@ import (
 // (/v1/confirm). Both are checked segment by segment, and a path is accepted only when
 // every segment is a plain name: no empty segment, no "." or "..", no slash or backslash,
 // no control or invisible format character, and none of these after percent-decoding
-// (repeatedly, so double encoding is caught) or after mapping Unicode look-alikes of "/"
-// and "." (U+2215, U+FF0F, U+2024, U+FF0E, ...) to what they imitate. Anything doubtful is
+// (repeatedly, so double encoding is caught). Look-alikes are judged by what Unicode NFKC
+// turns them into, not by a list: a character whose compatibility mapping yields ASCII
+// letters, digits or path punctuation (fullwidth letters, "︰" → "..", "℀" → "a/c") is
+// refused, since a service or a later tool that normalises would read another name.
+// Compatibility forms of other punctuation and of spaces (fullwidth "（", "：", the
+// ideographic space) stay allowed: Chinese and Japanese file names use them every day, and
+// what they turn into cannot change what a path means. Identifiers (the JWT sub, the
+// policy's prefix) must not change under NFKC at all (see nfkcStable). Anything doubtful is
 // refused rather than repaired.
 
 const (
@@ -21,31 +30,17 @@ const (
 	maxSegmentRunes = 255
 )
 
-// slashLike are characters that render as, or normalise (NFKC) to, a slash or backslash.
-var slashLike = map[rune]bool{
-	'/': true, '\\': true,
+// separatorGlyphs render as a slash or backslash but have no compatibility mapping, so
+// NFKC leaves them alone; they are refused so that no name reads as a deeper path.
+var separatorGlyphs = map[rune]bool{
 	'\u2044': true, // FRACTION SLASH
 	'\u2215': true, // DIVISION SLASH
 	'\u2216': true, // SET MINUS
 	'\u29F5': true, // REVERSE SOLIDUS OPERATOR
 	'\u29F8': true, // BIG SOLIDUS
 	'\u29F9': true, // BIG REVERSE SOLIDUS
-	'\uFE68': true, // SMALL REVERSE SOLIDUS
-	'\uFF0F': true, // FULLWIDTH SOLIDUS
-	'\uFF3C': true, // FULLWIDTH REVERSE SOLIDUS
 	'\u0337': true, // COMBINING SHORT SOLIDUS OVERLAY
 	'\u0338': true, // COMBINING LONG SOLIDUS OVERLAY
-	'\uFF05': true, // FULLWIDTH PERCENT SIGN (NFKC "%": encoded tricks in disguise)
-	'\uFE6A': true, // SMALL PERCENT SIGN
-}
-
-// dotLike maps characters that normalise to dots onto those dots.
-var dotLike = map[rune]string{
-	'\u2024': ".",   // ONE DOT LEADER
-	'\u2025': "..",  // TWO DOT LEADER
-	'\u2026': "...", // HORIZONTAL ELLIPSIS
-	'\uFE52': ".",   // SMALL FULL STOP
-	'\uFF0E': ".",   // FULLWIDTH FULL STOP
 }
 
 // checkSegment reports why s is not an acceptable path segment, or "" when it is.
@@ -77,31 +72,51 @@ func checkSegment(s string) string {
 }
 
 func checkPlain(s string) string {
-	var dots strings.Builder
 	for _, r := range s {
 		switch {
 		case r == utf8.RuneError:
 			return "path segment is not valid UTF-8"
-		case slashLike[r]:
+		case r == '/' || r == '\\' || separatorGlyphs[r]:
 			return "path segment contains a slash, backslash or a look-alike"
 		case unicode.Is(unicode.Cc, r) || unicode.Is(unicode.Cf, r):
 			return "path segment contains a control or invisible character"
-		}
-		if d, ok := dotLike[r]; ok {
-			dots.WriteString(d)
-		} else {
-			dots.WriteRune(r)
+		case r >= utf8.RuneSelf:
+			if why := compatMapping(r); why != "" {
+				return why
+			}
 		}
 	}
-	t := strings.TrimFunc(dots.String(), unicode.IsSpace)
+	t := strings.TrimFunc(s, unicode.IsSpace)
 	if t == "" {
 		return "path segment is blank"
 	}
 	if strings.Trim(t, ".") == "" {
-		return `path segment is "." or ".." (or looks like it)`
+		return `path segment is "." or ".."`
 	}
 	return ""
 }
+
+// compatMapping refuses r when its NFKC compatibility mapping (beyond canonical
+// composition, which only recombines accents) yields ASCII letters, digits, path
+// punctuation or control characters.
+func compatMapping(r rune) string {
+	one := string(r)
+	k := norm.NFKC.String(one)
+	if k == norm.NFC.String(one) {
+		return ""
+	}
+	for _, c := range k {
+		if c < utf8.RuneSelf && (c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' ||
+			strings.ContainsRune(`/\.%`, c) || c < ' ' || c == 0x7f) {
+			return fmt.Sprintf("path segment contains %U, which Unicode NFKC turns into %q (a look-alike of another name); rename it", r, k)
+		}
+	}
+	return ""
+}
+
+// nfkcStable reports whether s is unchanged by NFKC: identifiers compared byte for byte
+// (the JWT sub, the prefix's segments) must have one spelling only.
+func nfkcStable(s string) bool { return norm.NFKC.IsNormalString(s) }
 
 // checkSegments checks every segment of a path given as a list.
 func checkSegments(segs []string) string {

@@ -3,12 +3,13 @@ package function
 import "testing"
 
 func TestCheckSegment(t *testing.T) {
-	ok := []string{"a", "photo.jpg", "a b", "..a", "a..", ".hidden", "100%", "100%25", "résumé.pdf", "報告。pdf", "a․b", "what?"}
+	ok := []string{"a", "photo.jpg", "a b", "..a", "a..", ".hidden", "100%", "100%25", "résumé.pdf", "報告。pdf", "what?"}
 	bad := []string{
 		"", ".", "..", "...", " .. ", "a/b", `a\b`, "a\x00b", "a\x7fb", "\u200b..", "..\u200b", "a\u202eb",
 		"%2e%2e", "%2E%2E", "%2e", "%252e%252e", "%25252e%25252e", ".%2e", "%2e.", "a%2fb", "x%2Fy", "a%5cb", "%00",
 		"\u2215", "a\u2215b", "\uff0f", "\u2044", "\uff3c", "\u29f8", "\u2024\u2024", "\uff0e\uff0e", "\u2025",
 		"\uff0e", "\ufe52\ufe52", "\u2026", "a\u0338", "％２ｅ", "\xff", "\t", " ",
+		"a\u2024b", // NFKC "a.b": refused since names are judged by their NFKC form (nfkc_test.go)
 	}
 	for _, s := range ok {
 		if why := checkSegment(s); why != "" {

@@ -197,6 +197,9 @@ func prefixTemplate(t string) ([]string, error) {
 		return nil, fmt.Errorf("pathPrefix %q: the only placeholders are {sub} and {space}", t)
 	}
 	segs, why := splitPath(probe)
+	if why == "" && !nfkcStable(probe) {
+		why = "it changes under Unicode NFKC (write it in its one normal spelling)"
+	}
 	if why != "" || strings.Contains(probe, "//") {
 		if why == "" {
 			why = "empty path segment"
@@ -279,6 +282,9 @@ func (p *Policy) resolve(id *Identity, requestedSpace string) (*scope, error) {
 	}
 	if why := checkSegment(id.Subject); why != "" || !validUserID(id.Subject) {
 		return nil, errForbidden("the token's sub cannot be used as a user id and path segment")
+	}
+	if !nfkcStable(id.Subject) {
+		return nil, errForbidden("the token's sub changes under Unicode NFKC (a look-alike of another user id)")
 	}
 	expanded := strings.NewReplacer("{sub}", id.Subject, "{space}", space).Replace(role.PathPrefix)
 	segs, why := splitPath(expanded)
