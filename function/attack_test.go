@@ -260,7 +260,9 @@ func TestJWKSUnavailable(t *testing.T) {
 	rk, _ := keys()
 	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(500) }))
 	defer ts.Close()
-	e := newEnv(t, withConfig(func(c *function.Config) { c.Auth = function.AuthConfig{JWKSURL: ts.URL} }))
+	e := newEnv(t, withConfig(func(c *function.Config) {
+		c.Auth = function.AuthConfig{JWKSURL: ts.URL, Issuer: matrixIssuer, Audience: matrixAudience}
+	}))
 	a := e.do("POST", "/v1/token", "Bearer "+sign(t, jwt.SigningMethodRS256, rk, "rsa1", claims()), "")
 	if a.Status != 502 || a.code() != "UpstreamError" {
 		t.Fatalf("%d %s", a.Status, a.Body)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"strings"
+	"time"
 )
 
 // Authentication modes (AUTH_MODE).
@@ -24,6 +25,9 @@ type Identity struct {
 	// ViaCookie is set when the JWT came from a cookie rather than the Authorization header;
 	// such requests must carry an allowed Origin (a cross-site request cannot forge one).
 	ViaCookie bool
+	// Expires is the JWT's exp; nothing the function mints for the caller outlives it (zero:
+	// no JWT, as with AUTH_MODE=anonymous).
+	Expires time.Time
 }
 
 type authenticator interface {
@@ -49,8 +53,13 @@ func bearerToken(r *http.Request, cookie string) (tok string, viaCookie bool, er
 		}
 		tok = strings.TrimSpace(rest)
 	} else if cookie != "" {
-		if c, cerr := r.Cookie(cookie); cerr == nil && c.Value != "" {
-			tok, viaCookie = c.Value, true
+		cs := r.CookiesNamed(cookie)
+		if len(cs) > 1 {
+			// Which of two is the real one cannot be told: one may have been planted.
+			return "", false, errUnauthenticated("the cookie %s was sent more than once", cookie)
+		}
+		if len(cs) == 1 && cs[0].Value != "" {
+			tok, viaCookie = cs[0].Value, true
 		}
 	}
 	if tok == "" {

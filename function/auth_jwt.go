@@ -63,7 +63,12 @@ func (a *jwtAuth) authenticate(ctx context.Context, r *http.Request) (*Identity,
 	if sub == "" {
 		return nil, errUnauthenticated("the token has no sub claim")
 	}
+	var expires time.Time
+	if exp, _ := claims.GetExpirationTime(); exp != nil { // required above
+		expires = exp.Time
+	}
 	return &Identity{
+		Expires:   expires,
 		Subject:   sub,
 		Roles:     claimStrings(claims[a.cfg.RoleClaim]),
 		Spaces:    claimStrings(claims[a.cfg.SpaceClaim]),

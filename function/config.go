@@ -35,8 +35,9 @@ type AuthConfig struct {
 	// RoleClaim (default "role") and SpaceClaim (default "space") name the claims that pick
 	// the policy role and the {space} value.
 	RoleClaim, SpaceClaim string
-	// Cookie, when set, names a cookie that may carry the JWT instead of the Authorization
-	// header; such requests need an allowed Origin.
+	// Cookie, when set, names a "__Host-" cookie that may carry the JWT instead of the
+	// Authorization header; such requests need an allowed Origin, and a request carrying the
+	// cookie twice is refused.
 	Cookie string
 	// Leeway is the clock skew allowed on exp and nbf (default 30 s, at most 5 min).
 	Leeway time.Duration
@@ -100,6 +101,7 @@ const (
 	defaultUpstreamTimeout = 10 * time.Second
 	minHS256Secret         = 32
 	minWebhookSecret       = 16
+	hostCookiePrefix       = "__Host-"
 )
 
 // withDefaults fills unset fields and validates; the returned Config is ready to use.
@@ -204,12 +206,20 @@ func (c *Config) validateAuth() error {
 		if err := c.checkURL(EnvJWKSURL, a.JWKSURL, false); err != nil {
 			return err
 		}
+		// An identity provider's keys usually sign tokens for other applications too: without
+		// both checks, any token it issued for any of them would be accepted here.
+		if a.Issuer == "" || a.Audience == "" {
+			return fmt.Errorf("%s is set, so %s and %s are required: a shared identity provider signs tokens for other applications too", EnvJWKSURL, EnvIssuer, EnvAudience)
+		}
 	}
 	if !claimName(a.RoleClaim) || !claimName(a.SpaceClaim) {
 		return fmt.Errorf("%s and %s must be claim names", EnvRoleClaim, EnvSpaceClaim)
 	}
 	if a.Cookie != "" && !cookieName(a.Cookie) {
 		return fmt.Errorf("%s %q is not a cookie name", EnvAuthCookie, a.Cookie)
+	}
+	if a.Cookie != "" && (!strings.HasPrefix(a.Cookie, hostCookiePrefix) || a.Cookie == hostCookiePrefix) {
+		return fmt.Errorf("%s %q must start with %q: browsers keep such a cookie to its own host (Secure, Path=/, no Domain), so a sibling subdomain cannot plant one", EnvAuthCookie, a.Cookie, hostCookiePrefix)
 	}
 	return nil
 }

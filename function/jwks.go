@@ -46,36 +46,39 @@ type jwks struct {
 
 // key returns the key for kid and alg. An empty kid is accepted when the set holds exactly
 // one key usable for alg.
+//
+// Refetches (for an unknown kid, after the TTL, or while the JWKS cannot be fetched) happen
+// at most once per jwksMinRefetch, so a flood of tokens with made-up kids costs one fetch
+// per 30 s per instance. Keys of the last good fetch stay usable while refetches fail, but
+// never past jwksStaleGrace after that fetch: a key the IdP withdrew must stop working.
 func (j *jwks) key(ctx context.Context, kid, alg string) (any, error) {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	now := j.now()
-	fresh := !j.fetchedAt.IsZero() && now.Sub(j.fetchedAt) < jwksTTL
-	k := j.lookup(kid, alg)
-	if k != nil && fresh {
-		return k, nil
+	if !j.fetchedAt.IsZero() && now.Sub(j.fetchedAt) < jwksTTL {
+		if k := j.lookup(kid, alg); k != nil {
+			return k, nil
+		}
 	}
-	gap := jwksMinRefetch // bounds refetches caused by unknown kids (or a failing JWKS)
-	if j.fetchedAt.IsZero() {
-		gap = time.Second // nothing usable yet: retry sooner
-	}
-	if j.triedAt.IsZero() || now.Sub(j.triedAt) >= gap {
+	var fetchErr error
+	if j.triedAt.IsZero() || now.Sub(j.triedAt) >= jwksMinRefetch {
 		j.triedAt = now
 		keys, err := j.fetch(ctx)
 		if err == nil {
 			j.keys, j.fetchedAt = keys, now
-			k = j.lookup(kid, alg)
-		} else if j.fetchedAt.IsZero() || now.Sub(j.fetchedAt) > jwksStaleGrace {
-			return nil, fmt.Errorf("%w: %v", errJWKSUnavailable, err)
 		}
+		fetchErr = err
 	}
-	if k == nil && j.fetchedAt.IsZero() {
-		return nil, errJWKSUnavailable
+	if j.fetchedAt.IsZero() || now.Sub(j.fetchedAt) > jwksStaleGrace {
+		if fetchErr == nil {
+			fetchErr = errors.New("no successful fetch within the stale grace; the next attempt is at most 30 s away")
+		}
+		return nil, fmt.Errorf("%w: %v", errJWKSUnavailable, fetchErr)
 	}
-	if k == nil {
-		return nil, errUnknownKey
+	if k := j.lookup(kid, alg); k != nil {
+		return k, nil
 	}
-	return k, nil
+	return nil, errUnknownKey
 }
 
 func (j *jwks) lookup(kid, alg string) any {

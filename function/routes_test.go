@@ -131,8 +131,8 @@ func TestAnonymousDevMode(t *testing.T) {
 
 func TestCookieAuth(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, withConfig(func(c *function.Config) { c.Auth.Cookie = "app_jwt" }))
-	cookie := "app_jwt=" + jwtFor(t, jwt.MapClaims{"sub": "alice", "role": "uploader"})
+	e := newEnv(t, withConfig(func(c *function.Config) { c.Auth.Cookie = "__Host-app_jwt" }))
+	cookie := "__Host-app_jwt=" + jwtFor(t, jwt.MapClaims{"sub": "alice", "role": "uploader"})
 	if a := e.do("POST", "/v1/token", "", "", "Cookie", cookie, "Origin", appOrigin); a.Status != 200 {
 		t.Fatalf("cookie with origin: %d %s", a.Status, a.Body)
 	}
@@ -144,6 +144,18 @@ func TestCookieAuth(t *testing.T) {
 		send := tr.make(t, e.h)
 		if a := serve(t, send, "POST", "/v1/token", "", "", "Cookie", "other=1; "+cookie, "Origin", appOrigin); a.Status != 200 {
 			t.Fatalf("%s: %d %s", tr.name, a.Status, a.Body)
+		}
+	}
+	// The cookie twice: a sibling subdomain or an injected Set-Cookie could have planted one
+	// of them, and which one a parser takes first is not something to rely on.
+	mallory := "__Host-app_jwt=" + jwtFor(t, jwt.MapClaims{"sub": "mallory", "role": "uploader"})
+	for _, tr := range transports {
+		send := tr.make(t, e.h)
+		for _, c := range []string{cookie + "; " + mallory, mallory + "; " + cookie, cookie + "; " + cookie} {
+			a := serve(t, send, "POST", "/v1/token", "", "", "Cookie", c, "Origin", appOrigin)
+			if a.Status != 401 || a.code() != "Unauthenticated" {
+				t.Fatalf("%s: the cookie twice: %d %s", tr.name, a.Status, a.Body)
+			}
 		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/ferry-upload/ferry/shared/smh"
 )
@@ -49,14 +50,15 @@ func (h *handler) postToken(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	role := sc.Role
+	period := tokenPeriod(role.Period, id.Expires, h.cfg.Now())
 	req := smh.TokenRequest{Secret: string(h.cfg.LibrarySecret), UserID: id.Subject, ClientID: clientID,
-		SessionID: sessionID, Period: role.Period, Grants: role.Grants}
+		SessionID: sessionID, Period: period, Grants: role.Grants}
 	if sc.Space != "-" {
 		req.SpaceIDs = []string{sc.Space}
 	}
 	l := logOf(r.Context())
 	l.grants = nonNil(role.Grants)
-	l.add(slog.Int("period", role.Period))
+	l.add(slog.Int("period", period))
 	if clientID != "" {
 		l.add(slog.String("clientId", clientID))
 	}
@@ -83,6 +85,18 @@ func (h *handler) postToken(w http.ResponseWriter, r *http.Request) error {
 		},
 	})
 	return nil
+}
+
+// tokenPeriod is the role's period, cut to what is left of the caller's JWT (SMH's
+// minimum of 300 s aside), so a token minted for a JWT does not outlive it. Note that SMH
+// renews a token's period on every use: a token in steady use can still outlive the JWT,
+// which only brokered uploads (no token in the browser) remove.
+func tokenPeriod(rolePeriod int, jwtExpires, now time.Time) int {
+	if jwtExpires.IsZero() {
+		return rolePeriod
+	}
+	left := int(jwtExpires.Sub(now) / time.Second)
+	return max(minPeriod, min(rolePeriod, left))
 }
 
 // checkOptionalIDs validates caller-chosen ids: a space id, and client and session ids

@@ -82,8 +82,9 @@ func hostileRequests(t *testing.T, jwksURL string) []hostile {
 		return hs(claims(append([]any{"iss", matrixIssuer, "aud", matrixAudience}, kv...)...))
 	}
 	// RS256 with the attacker's key and header fields of the attacker's choosing.
+	// The claims are right (issuer and audience included), so only the key can refuse them.
 	evil := func(hdr map[string]any) string {
-		tok := jwt.NewWithClaims(jwt.SigningMethodRS256, claims())
+		tok := jwt.NewWithClaims(jwt.SigningMethodRS256, claims("iss", matrixIssuer, "aud", matrixAudience))
 		for k, v := range hdr {
 			tok.Header[k] = v
 		}
@@ -138,7 +139,7 @@ func hostileRequests(t *testing.T, jwksURL string) []hostile {
 		jwtBad("HS256 header, empty signature", "", "Bearer "+rawJWT(map[string]any{"alg": "HS256"}, claims(), nil, "")),
 		jwtBad("HS256 with an empty key", "", "Bearer "+rawJWT(map[string]any{"alg": "HS256"}, claims(), []byte{}, "")),
 		jwtBad("HS256 with the secret and a newline", "", "Bearer "+rawJWT(map[string]any{"alg": "HS256"}, claims(), []byte(hsSecret+"\n"), "")),
-		jwtBad("HS256 with the HS secret when JWKS is configured", "jwks", hs(claims())),
+		jwtBad("HS256 with the HS secret when JWKS is configured", "jwks", hs(claims("iss", matrixIssuer, "aud", matrixAudience))),
 		jwtBad("embedded jwk of the attacker's key", "jwks", evil(map[string]any{"kid": "rsa1", "jwk": jwk})),
 		jwtBad("jku to the attacker's key set", "jwks", evil(map[string]any{"kid": "evil", "jku": jwksURL})),
 		jwtBad("x5u to the attacker's certificate", "jwks", evil(map[string]any{"kid": "evil", "x5u": jwksURL})),
@@ -147,8 +148,10 @@ func hostileRequests(t *testing.T, jwksURL string) []hostile {
 		jwtBad("kid SQL injection", "jwks", evil(map[string]any{"kid": "x' UNION SELECT 'rsa1"})),
 		jwtBad("kid as a number", "jwks", evil(map[string]any{"kid": 1})),
 		jwtBad("no kid, attacker's signature", "jwks", evil(nil)),
-		jwtBad("kid of the EC key on RS256", "jwks", "Bearer "+sign(t, jwt.SigningMethodRS256, rk, "ec1", claims())),
-		jwtBad("ES256 signed by the right key, kid of the RSA key", "jwks", "Bearer "+sign(t, jwt.SigningMethodES256, ek, "rsa1", claims())),
+		jwtBad("kid of the EC key on RS256", "jwks", "Bearer "+sign(t, jwt.SigningMethodRS256, rk, "ec1", claims("iss", matrixIssuer, "aud", matrixAudience))),
+		jwtBad("ES256 signed by the right key, kid of the RSA key", "jwks", "Bearer "+sign(t, jwt.SigningMethodES256, ek, "rsa1", claims("iss", matrixIssuer, "aud", matrixAudience))),
+		jwtBad("RS256 by the IdP's key, for another application", "jwks", "Bearer "+sign(t, jwt.SigningMethodRS256, rk, "rsa1", claims("iss", matrixIssuer, "aud", "other-app"))),
+		jwtBad("RS256 by the IdP's key, another issuer", "jwks", "Bearer "+sign(t, jwt.SigningMethodRS256, rk, "rsa1", claims("iss", "https://other.example.com", "aud", matrixAudience))),
 		jwtBad("expired past the leeway", "", hs(claims("exp", now.Add(-45*time.Second).Unix()))),
 		jwtBad("exp as a string", "", hs(claims("exp", fmt.Sprint(exp)))),
 		jwtBad("nbf past the leeway", "", hs(claims("nbf", now.Add(45*time.Second).Unix()))),
@@ -345,7 +348,9 @@ func newMatrixEnv(t *testing.T, kind, jwksURL string, tr transport) *matrixEnv {
 	case "issaud":
 		opts = append(opts, withConfig(func(c *function.Config) { c.Auth.Issuer, c.Auth.Audience = matrixIssuer, matrixAudience }))
 	case "jwks":
-		opts = append(opts, withConfig(func(c *function.Config) { c.Auth = function.AuthConfig{JWKSURL: jwksURL} }))
+		opts = append(opts, withConfig(func(c *function.Config) {
+			c.Auth = function.AuthConfig{JWKSURL: jwksURL, Issuer: matrixIssuer, Audience: matrixAudience}
+		}))
 	case "media":
 		opts = append(opts, withConfig(func(c *function.Config) { c.LibraryID, c.LibrarySecret = "smhmedia", mediaSecret }),
 			withPolicy(`{"roles":{"member":{"grants":["begin_upload"],"space":"{space}","pathPrefix":"/{sub}/","allowedTypes":["image/*"]}}}`))
