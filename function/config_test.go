@@ -31,9 +31,10 @@ func TestConfigAccepts(t *testing.T) {
 		"rate off":         {EnvRateLimit: "off"},
 		"rate 5/s":         {EnvRateLimit: "5/s"},
 		"webhook":          {EnvWebhookURL: "https://hooks.example.com/ferry", EnvWebhookSecret: strings.Repeat("w", 16)},
-		"policy":           {EnvPolicy: `{"roles":{"editor":{"grants":["begin_upload","create_directory"],"space":"{space}","pathPrefix":"/teams/{space}/{sub}/","allowedTypes":["image/*",".pdf"],"maxFileSize":1048576,"period":900}}}`},
+		"policy":           {EnvPolicy: `{"roles":{"editor":{"grants":["begin_upload"],"space":"{space}","pathPrefix":"/teams/{space}/{sub}/","allowedTypes":["image/*",".pdf"],"maxFileSize":1048576,"period":900}}}`},
 		"direct role":      {EnvPolicy: `{"roles":{"admin-ish":{"grants":["upload_file","delete_file"],"confirm":"direct","pathPrefix":"/"}}}`},
-		"cookie":           {EnvAuthCookie: "session_jwt"},
+		"cookie":           {EnvAuthCookie: "__Host-session_jwt"},
+		"space-wide said":  {EnvPolicy: `{"roles":{"curator":{"grants":["begin_upload","delete_file","move_file","create_directory"],"spaceWide":true}}}`},
 	} {
 		t.Run(name, func(t *testing.T) {
 			e := baseEnv()
@@ -106,6 +107,17 @@ func TestConfigRefuses(t *testing.T) {
 		"long period":            {map[string]string{EnvPolicy: `{"roles":{"u":{"grants":[],"period":604800}}}`}, "period"},
 		"bad type":               {map[string]string{EnvPolicy: `{"roles":{"u":{"grants":[],"allowedTypes":["images"]}}}`}, "allowedTypes"},
 		"bad role name":          {map[string]string{EnvPolicy: `{"roles":{"a role":{"grants":[]}}}`}, "role name"},
+		"prefixed delete_file":   {map[string]string{EnvPolicy: `{"roles":{"u":{"grants":["begin_upload","delete_file"]}}}`}, `"delete_file"`},
+		"prefixed create_dir":    {map[string]string{EnvPolicy: `{"roles":{"u":{"grants":["create_directory"]}}}`}, "spaceWide"},
+		"prefixed move_file":     {map[string]string{EnvPolicy: `{"roles":{"u":{"grants":["move_file_force"],"pathPrefix":"/teams/"}}}`}, "move_file_force"},
+		"prefixed copy_dir":      {map[string]string{EnvPolicy: `{"roles":{"u":{"grants":["copy_directory"]}}}`}, "copy_directory"},
+		"prefixed symlink":       {map[string]string{EnvPolicy: `{"roles":{"u":{"grants":["create_symlink_force"]}}}`}, "create_symlink_force"},
+		"prefixed acl":           {map[string]string{EnvPolicy: `{"roles":{"u":{"grants":["acl"]}}}`}, `"acl"`},
+		"prefixed recycled":      {map[string]string{EnvPolicy: `{"roles":{"u":{"grants":["restore_recycled"]}}}`}, "restore_recycled"},
+		"prefixed history":       {map[string]string{EnvPolicy: `{"roles":{"u":{"grants":["delete_history"]}}}`}, "delete_history"},
+		"prefixed set history":   {map[string]string{EnvPolicy: `{"roles":{"u":{"grants":["set_history_latest"]}}}`}, "set_history_latest"},
+		"prefixed direct delete": {map[string]string{EnvPolicy: `{"roles":{"u":{"grants":["upload_file","delete_directory_permanent"],"confirm":"direct"}}}`}, "delete_directory_permanent"},
+		"spaceWide not bool":     {map[string]string{EnvPolicy: `{"roles":{"u":{"grants":["acl"],"spaceWide":"yes"}}}`}, "POLICY"},
 		"anonymous no uploader":  {map[string]string{EnvAuthMode: "anonymous", EnvDevMode: "1", EnvPolicy: `{"roles":{"u":{"grants":[]}}}`}, "uploader"},
 	} {
 		t.Run(name, func(t *testing.T) {

@@ -185,11 +185,12 @@ func newEnv(t *testing.T, opts ...option) *env {
 	return e
 }
 
-// jwtFor signs claims with the suite's HS256 secret; exp defaults to an hour ahead.
+// jwtFor signs claims with the suite's HS256 secret; exp defaults to two hours ahead, past
+// the default role's period, so tokens get the role's period (period_test.go cuts it).
 func jwtFor(t testing.TB, claims jwt.MapClaims) string {
 	t.Helper()
 	if _, ok := claims["exp"]; !ok {
-		claims["exp"] = time.Now().Add(time.Hour).Unix()
+		claims["exp"] = time.Now().Add(2 * time.Hour).Unix()
 	}
 	s, err := jwt.NewWithClaims(jwt.SigningMethodHS256, claims).SignedString([]byte(hsSecret))
 	if err != nil {

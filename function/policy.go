@@ -41,6 +41,10 @@ type Role struct {
 	// Confirm is "function" (uploads are completed through /v1/confirm, which enforces the
 	// limits) or "direct" (the browser completes them; limits are advisory).
 	Confirm string `json:"confirm"`
+	// SpaceWide says that the role may hold grants that act on the whole space (delete,
+	// move, copy, symlink, create_directory, acl, recycle bin, history) although its
+	// pathPrefix confines its uploads: SMH cannot scope those grants to the prefix.
+	SpaceWide bool `json:"spaceWide"`
 }
 
 // Defaults of the default role (interfaces.md §3).
@@ -79,6 +83,7 @@ func ParsePolicy(s string) (*Policy, error) {
 		AllowedTypes *[]string `json:"allowedTypes"`
 		Period       *int      `json:"period"`
 		Confirm      *string   `json:"confirm"`
+		SpaceWide    *bool     `json:"spaceWide"`
 	}
 	var raw struct {
 		Roles map[string]*rawRole `json:"roles"`
@@ -118,6 +123,9 @@ func ParsePolicy(s string) (*Policy, error) {
 		if rr.Confirm != nil {
 			r.Confirm = *rr.Confirm
 		}
+		if rr.SpaceWide != nil {
+			r.SpaceWide = *rr.SpaceWide
+		}
 		p.Roles[name] = r
 	}
 	return p, nil
@@ -153,6 +161,8 @@ func (r *Role) validate() error {
 			return fmt.Errorf("grant %q gives rights over the whole library; browser tokens never get it", g)
 		case seen[g]:
 			return fmt.Errorf("grant %q listed twice", g)
+		case spaceWideGrants[g] && r.PathPrefix != "/" && !r.SpaceWide:
+			return fmt.Errorf("grant %q acts on every path of the space (SMH grants cannot be confined to a path), but pathPrefix %q confines the role; give the role \"spaceWide\": true if that is meant", g, r.PathPrefix)
 		}
 		seen[g] = true
 	}
