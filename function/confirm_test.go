@@ -55,25 +55,29 @@ func TestConfirmMultipartWithinLimit(t *testing.T) {
 	}
 }
 
-// violations: each is refused with PolicyViolation and the task is canceled upstream.
+// violations: each is refused with PolicyViolation. A task inside the caller's area is
+// theirs and is canceled upstream; one outside it may be someone else's and is left alone.
 func TestConfirmViolations(t *testing.T) {
 	t.Parallel()
 	policy := `{"roles":{"uploader":{"grants":["begin_upload"],"maxFileSize":1000,"allowedTypes":["image/*",".pdf"]}}}`
 	for _, c := range []struct {
 		name, path string
 		size, part int
+		canceled   bool
 	}{
-		{"multipart over size", "/users/alice/big.jpg", 1 << 20 * 2, 1 << 20},
-		{"type not allowed", "/users/alice/run.exe", 10, 0},
-		{"no extension", "/users/alice/README", 10, 0},
-		{"outside prefix", "/users/bob/x.jpg", 10, 0},
-		{"prefix look-alike dir", "/users/alicex/x.jpg", 10, 0},
-		{"encoded dots dir", "/users/alice/%2e%2e/x.jpg", 10, 0},
-		{"double-encoded dots dir", "/users/alice/%252e%252e/x.jpg", 10, 0},
-		{"division slash", "/users/alice/\u2215..\u2215x.jpg", 10, 0},
-		{"fullwidth dots", "/users/alice/\uff0e\uff0e/x.jpg", 10, 0},
-		{"one dot leaders", "/users/alice/\u2024\u2024/x.jpg", 10, 0},
-		{"fullwidth solidus", "/users/alice/a\uff0fb.jpg", 10, 0},
+		{"multipart over size", "/users/alice/big.jpg", 1 << 20 * 2, 1 << 20, true},
+		{"type not allowed", "/users/alice/run.exe", 10, 0, true},
+		{"no extension", "/users/alice/README", 10, 0, true},
+		{"outside prefix", "/users/bob/x.jpg", 10, 0, false},
+		{"prefix look-alike dir", "/users/alicex/x.jpg", 10, 0, false},
+		{"encoded dots dir", "/users/alice/%2e%2e/x.jpg", 10, 0, true},
+		{"double-encoded dots dir", "/users/alice/%252e%252e/x.jpg", 10, 0, true},
+		{"division slash", "/users/alice/\u2215..\u2215x.jpg", 10, 0, true},
+		{"fullwidth dots", "/users/alice/\uff0e\uff0e/x.jpg", 10, 0, true},
+		{"one dot leaders", "/users/alice/\u2024\u2024/x.jpg", 10, 0, true},
+		{"fullwidth solidus", "/users/alice/a\uff0fb.jpg", 10, 0, true},
+		{"NFKC two dot leader", "/users/alice/\ufe30/x.jpg", 10, 0, true},
+		{"NFKC account of", "/users/alice/\u2100.jpg", 10, 0, true},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
@@ -90,8 +94,10 @@ func TestConfirmViolations(t *testing.T) {
 				t.Fatalf("%d %s", a.Status, a.Body)
 			}
 			checkErrorShape(t, c.name, a)
-			if u := e.openUploads(); len(u) != 0 {
+			if u := e.openUploads(); c.canceled && len(u) != 0 {
 				t.Fatalf("task not canceled: %+v", u)
+			} else if !c.canceled && len(u) != 1 {
+				t.Fatalf("a task outside the area was canceled: %+v", u)
 			}
 			if f := e.files(); len(f) != 0 {
 				t.Fatalf("file stored: %+v", f)
@@ -123,20 +129,26 @@ func TestConfirmSimpleUploadOverSize(t *testing.T) {
 }
 
 // Hostile upstream: the task's path array carries traversal segments the emulator itself
-// would never produce. The function refuses and cancels.
+// would never produce. The function refuses; it cancels the task only when the path lies in
+// the caller's area (a path that does not could be someone else's task).
 func TestConfirmHostilePaths(t *testing.T) {
 	t.Parallel()
-	for _, path := range [][]string{
-		{"users", "alice", "..", "bob", "x.jpg"},
-		{"users", "alice", ".", "x.jpg"},
-		{"users", "alice", "", "x.jpg"},
-		{"users", "alice", "a/b", "x.jpg"},
-		{"users", "alice", `..\..`, "x.jpg"},
-		{"users", "alice", "x\x00.jpg"},
-		{"users", "alice", "%2e%2e", "x.jpg"},
-		{"users", "alice"},
-		{},
+	for _, c := range []struct {
+		path     []string
+		canceled bool
+	}{
+		{[]string{"users", "alice", "..", "bob", "x.jpg"}, true},
+		{[]string{"users", "alice", ".", "x.jpg"}, true},
+		{[]string{"users", "alice", "", "x.jpg"}, true},
+		{[]string{"users", "alice", "a/b", "x.jpg"}, true},
+		{[]string{"users", "alice", `..\..`, "x.jpg"}, true},
+		{[]string{"users", "alice", "x\x00.jpg"}, true},
+		{[]string{"users", "alice", "%2e%2e", "x.jpg"}, true},
+		{[]string{"users", "alice"}, false},
+		{[]string{"users", "..", "bob", "x.jpg"}, false},
+		{[]string{}, false},
 	} {
+		path := c.path
 		t.Run(strings.Join(path, "|"), func(t *testing.T) {
 			t.Parallel()
 			e := newEnv(t, tamper(func(r *http.Request, body []byte) []byte {
@@ -156,8 +168,10 @@ func TestConfirmHostilePaths(t *testing.T) {
 			if a.Status != 403 || a.code() != "PolicyViolation" {
 				t.Fatalf("%d %s", a.Status, a.Body)
 			}
-			if u := e.openUploads(); len(u) != 0 {
+			if u := e.openUploads(); c.canceled && len(u) != 0 {
 				t.Fatal("task not canceled")
+			} else if !c.canceled && len(u) != 1 {
+				t.Fatal("a task that may not be the caller's was canceled")
 			}
 		})
 	}
@@ -210,5 +224,12 @@ func TestConfirmForeignTask(t *testing.T) {
 	}
 	if f := e.files(); len(f) != 0 {
 		t.Fatal("alice confirmed bob's upload")
+	}
+	// alice's attempt did not cancel bob's task: bob still completes it.
+	if u := e.openUploads(); len(u) != 1 {
+		t.Fatalf("bob's task was canceled by alice's confirm: %+v", u)
+	}
+	if a := e.do("POST", "/v1/confirm", bearer(t, "bob", "uploader"), confirmBody(key)); a.Status != 200 {
+		t.Fatalf("bob's own confirm: %d %s", a.Status, a.Body)
 	}
 }

@@ -44,5 +44,5 @@ var confirmingGrants = map[string]bool{
 var (
 	grantsConfirm   = []string{"begin_upload", "confirm_upload"}
 	grantsDirectory = []string{"create_directory"}
-	grantsDelete    = []string{"delete_file"}
+	grantsDelete    = []string{"delete_file_permanent"}
 )

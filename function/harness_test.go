@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -20,6 +21,7 @@ import (
 	"github.com/ferry-upload/ferry/shared/smh"
 	"github.com/ferry-upload/ferry/shared/smh/smhhttp"
 	"github.com/ferry-upload/ferry/shared/smhemu"
+	"github.com/ferry-upload/ferry/shared/smhhash"
 	"github.com/golang-jwt/jwt/v5"
 )
 
@@ -39,6 +41,7 @@ var capture struct {
 	logs   bytes.Buffer
 	resps  bytes.Buffer
 	tokens []string // every accessToken answered
+	keys   []string // every confirm key of an upload the suite began
 }
 
 type lockedWriter struct{}
@@ -99,6 +102,13 @@ func scanCapture() error {
 	for _, t := range capture.tokens {
 		if strings.Contains(logs, t) {
 			return fmt.Errorf("an issued token is in the logs")
+		}
+	}
+	// A confirm key names an upload task that any token with a begin grant can read (and
+	// its signed part headers with it): logs hold a short prefix only.
+	for _, k := range capture.keys {
+		if strings.Contains(logs, k) {
+			return fmt.Errorf("a confirm key is in the logs in full")
 		}
 	}
 	return nil
@@ -280,6 +290,10 @@ func (e *env) upload(tok, space, path string, data []byte, partSize int) string 
 	if err != nil {
 		e.t.Fatalf("begin %s: %v", path, err)
 	}
+	uploadCRCs.Store(res.Upload.ConfirmKey, strconv.FormatUint(smhhash.CRC64(data), 10))
+	capture.mu.Lock()
+	capture.keys = append(capture.keys, res.Upload.ConfirmKey)
+	capture.mu.Unlock()
 	if partSize == 0 {
 		e.put(c.DataURL(res.Upload, 0), res.Upload.Headers, data)
 	} else {
@@ -332,5 +346,15 @@ func (e *env) mkdir(p string) {
 	}
 }
 
-// confirmBody renders a /v1/confirm body.
-func confirmBody(key string) string { return `{"confirmKey":"` + key + `"}` }
+// uploadCRCs maps the confirm key of every upload the suite began to its data's CRC-64.
+var uploadCRCs sync.Map
+
+// confirmBody renders a /v1/confirm body with the upload's CRC-64 (required for
+// function-confirmed roles); for a key the suite never began, a CRC of 0.
+func confirmBody(key string) string {
+	crc, ok := uploadCRCs.Load(key)
+	if !ok {
+		crc = "0"
+	}
+	return `{"confirmKey":"` + key + `","crc64":"` + crc.(string) + `"}`
+}

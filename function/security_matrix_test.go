@@ -61,8 +61,11 @@ type hostile struct {
 	body   string
 	hdr    []string
 	task   []string // for /v1/confirm: the path the upstream task answers with (a tampered upstream)
-	status int
-	code   string
+	// outside: that path is not in the caller's area, so the task may be someone else's
+	// and must be left open (a task in the area that breaks the rules is canceled).
+	outside bool
+	status  int
+	code    string
 }
 
 const (
@@ -121,6 +124,11 @@ func hostileRequests(t *testing.T, jwksURL string) []hostile {
 	}
 	confirm := func(name string, segs ...string) hostile {
 		return hostile{group: "confirm path", name: name, method: "POST", path: "/v1/confirm", auth: good, task: segs, status: 403, code: "PolicyViolation"}
+	}
+	confirmOutside := func(name string, segs ...string) hostile {
+		h := confirm(name, segs...)
+		h.outside = true
+		return h
 	}
 	dir := func(name, p string) hostile {
 		return hostile{group: "directory path", name: name, method: "POST", path: "/v1/directory", auth: good, body: `{"path":` + jsonString(p) + `}`, status: 403, code: "PolicyViolation"}
@@ -224,7 +232,7 @@ func hostileRequests(t *testing.T, jwksURL string) []hostile {
 		{group: "space", name: "directory in another space", env: "media", method: "POST", path: "/v1/directory", auth: member(), body: `{"spaceId":"space2","path":"/alice/x"}`, status: 403, code: "Forbidden"},
 
 		// Path traversal through the path an upload task answers with (a hostile upstream):
-		// refused, and the task canceled.
+		// refused; the task canceled when the path is in the caller's area, else left alone.
 		confirm("dot-dot", "users", "alice", "..", "bob", "x.bin"),
 		confirm("encoded dot-dot", "users", "alice", "%2e%2e", "x.bin"),
 		confirm("double-encoded dot-dot", "users", "alice", "%252e%252e", "x.bin"),
@@ -236,9 +244,14 @@ func hostileRequests(t *testing.T, jwksURL string) []hostile {
 		confirm("NUL", "users", "alice", "x\x00.bin"),
 		confirm("overlong UTF-8 dots", "users", "alice", "\xc0\xae\xc0\xae", "x.bin"),
 		confirm("encoded overlong dots", "users", "alice", "%c0%ae%c0%ae", "x.bin"),
-		confirm("the prefix itself", "users", "alice"),
-		confirm("another case", "users", "Alice", "x.bin"),
-		confirm("no path", []string{}...),
+		confirm("NFKC two dot leader", "users", "alice", "\ufe30", "x.bin"),
+		confirm("NFKC account of", "users", "alice", "x\u2100y.bin"),
+		confirm("NFKC fullwidth letters", "users", "alice", "\uff58.bin"),
+		confirmOutside("the prefix itself", "users", "alice"),
+		confirmOutside("another case", "users", "Alice", "x.bin"),
+		confirmOutside("NFKC fullwidth prefix", "users", "\uff41lice", "x.bin"),
+		confirmOutside("another user's", "users", "bob", "x.bin"),
+		confirmOutside("no path", []string{}...),
 
 		// Path traversal in /v1/directory, beyond attack_test.go's.
 		dir("triple-encoded dot-dot", "/users/alice/%25252e%25252e/bob"),
@@ -312,8 +325,18 @@ func TestSecurityMatrix(t *testing.T) {
 					checkErrorShape(t, r.name, ans)
 					noCORS(t, ans)
 					if r.task != nil {
-						if open := me.openUploads(); len(open) != 0 {
-							t.Fatalf("the task was not canceled: %+v", open)
+						me.mu.Lock()
+						key := me.key
+						me.mu.Unlock()
+						open := false
+						for _, u := range me.openUploads() {
+							open = open || u.ConfirmKey == key
+						}
+						if r.outside && !open {
+							t.Fatal("a task outside the caller's area was canceled (it may be someone else's)")
+						}
+						if !r.outside && open {
+							t.Fatal("the task was not canceled")
 						}
 					}
 				})

@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"crypto/hmac"
+	"crypto/rand"
 	"crypto/sha256"
+	"encoding/base32"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -21,14 +23,30 @@ import (
 //	Ferry-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 under WEBHOOK_SECRET of "<t>." + body>
 const SignatureHeader = "Ferry-Signature"
 
-// WebhookEvent is the body of the completion webhook.
+// WebhookEvent is the body of the completion webhook. ID is the same on every delivery
+// attempt of one confirm, so a receiver processes each ID once.
 type WebhookEvent struct {
+	ID          string `json:"id"`
+	LibraryID   string `json:"libraryId"`
+	SpaceID     string `json:"spaceId"`
 	UserID      string `json:"userId"`
 	Path        string `json:"path"`
 	Size        int64  `json:"size"`
 	Crc64       string `json:"crc64"`
 	ConfirmedAt string `json:"confirmedAt"`
 }
+
+// newWebhookID returns "whk_" and 128 random bits in lower-case base32 (26 characters).
+// Random rather than derived or counted: instances share no state (Lambda, Workers), a
+// collision takes about 2^64 ids, and it tells a receiver nothing about the upload or the
+// volume of uploads.
+func newWebhookID() string {
+	var b [16]byte
+	rand.Read(b[:]) // never fails (crypto/rand panics instead)
+	return "whk_" + webhookIDEncoding.EncodeToString(b[:])
+}
+
+var webhookIDEncoding = base32.NewEncoding("abcdefghijklmnopqrstuvwxyz234567").WithPadding(base32.NoPadding)
 
 // Delivery: up to 4 attempts, 3 s each, pausing 0.5, 1 and 2 s; retried on network
 // errors, 408, 429 and 5xx.
@@ -84,7 +102,8 @@ func VerifySignature(secret, header string, body []byte, now time.Time, toleranc
 }
 
 // deliver posts ev, retrying with backoff; it returns the number of attempts and the last
-// error (nil once delivered).
+// error (nil once delivered). Every attempt sends the same body (so the same ID); only the
+// signature's time is new.
 func (wh *webhook) deliver(ctx context.Context, ev WebhookEvent) (int, error) {
 	body, _ := json.Marshal(ev)
 	var last error

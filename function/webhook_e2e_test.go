@@ -65,7 +65,8 @@ func TestWebhookDelivered(t *testing.T) {
 			if err := json.Unmarshal(d.body, &ev); err != nil {
 				t.Fatal(err)
 			}
-			if len(ev) != 5 || ev["userId"] != "alice" || ev["path"] != "/users/alice/w.txt" || ev["size"] != float64(7) {
+			if len(ev) != 8 || ev["userId"] != "alice" || ev["path"] != "/users/alice/w.txt" || ev["size"] != float64(7) ||
+				ev["libraryId"] != "smhdev" || ev["spaceId"] != "-" || !webhookIDPattern.MatchString(ev["id"].(string)) {
 				t.Fatalf("event %s", d.body)
 			}
 			if _, err := strconv.ParseUint(ev["crc64"].(string), 10, 64); err != nil {
@@ -83,6 +84,16 @@ func TestWebhookDelivered(t *testing.T) {
 			}
 			if verifyFerrySignature(webhookSecret, d.header, append(d.body, ' '), time.Now()) {
 				t.Fatal("tampered body accepted")
+			}
+			// A replay within the tolerance: the README's handler processes the id once.
+			runs := 0
+			for range 2 {
+				if err := handleFerryWebhook(webhookSecret, d.header, d.body, func(ferryEvent) error { runs++; return nil }); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if runs != 1 {
+				t.Fatalf("a replayed delivery was processed %d times", runs)
 			}
 		})
 	}

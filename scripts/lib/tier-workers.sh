@@ -132,8 +132,10 @@ fetch(url, { method: "PUT", headers: info.headers, body: "smoke\n" })
   .then(r => { if (r.status !== 200) { console.error("PUT", r.status); process.exit(1); } });
 ' "$work/body" "http://$(json domain)" || fail "PUT of the bytes failed"
 printf '  ok  %-46s %s\n' "PUT the bytes to the emulator's data plane" 200
+printf 'smoke\n' > "$work/smoke.txt"
+CRC=$(go run ./scripts/crc64 "$work/smoke.txt") || fail "scripts/crc64 failed"
 expect 200 "POST /v1/confirm (server-side token)" POST "$W/v1/confirm" -H "Authorization: Bearer $JWT" \
-  -H 'Content-Type: application/json' -d "{\"confirmKey\":\"$KEY\"}"
+  -H 'Content-Type: application/json' -d "{\"confirmKey\":\"$KEY\",\"crc64\":\"$CRC\"}"
 [ "$(json name)" = smoke.txt ] || fail "unexpected confirm answer $(cat "$work/body")"
 for ((i = 0; i < 100; i++)); do [ -s "$work/hook.json" ] && break; sleep 0.1; done
 grep -q '"path":"/users/alice/smoke.txt"' "$work/hook.json" 2>/dev/null || fail "no signed webhook after the confirm (waitUntil)"

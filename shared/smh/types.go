@@ -89,6 +89,31 @@ type File struct {
 	Crc64            string            `json:"crc64,omitempty"`
 	MetaData         map[string]string `json:"metaData,omitempty"`
 	Labels           []string          `json:"labels,omitempty"`
+
+	// SizeGiven and PathGiven say whether the answer carried size and path: a missing
+	// size must not read as an empty file, nor a missing path as nothing to check.
+	SizeGiven, PathGiven bool `json:"-"`
+}
+
+// UnmarshalJSON decodes a file object, noting which of size and path it carried.
+func (f *File) UnmarshalJSON(b []byte) error {
+	type plain File
+	var v struct {
+		plain
+		Size *Int64    `json:"size"` // shallower than plain's: these take the values
+		Path *[]string `json:"path"`
+	}
+	if err := json.Unmarshal(b, &v); err != nil {
+		return err
+	}
+	*f = File(v.plain)
+	if v.Size != nil {
+		f.Size, f.SizeGiven = *v.Size, true
+	}
+	if v.Path != nil && *v.Path != nil {
+		f.Path, f.PathGiven = *v.Path, true
+	}
+	return nil
 }
 
 // Part is one received part of a multipart upload task.
@@ -97,6 +122,24 @@ type Part struct {
 	LastModified string `json:"LastModified,omitempty"`
 	ETag         string `json:"ETag"`
 	Size         int64  `json:"Size"`
+	SizeGiven    bool   `json:"-"` // the answer carried Size
+}
+
+// UnmarshalJSON decodes a part, noting whether it carried Size.
+func (p *Part) UnmarshalJSON(b []byte) error {
+	type plain Part
+	var v struct {
+		plain
+		Size *int64 `json:"Size"`
+	}
+	if err := json.Unmarshal(b, &v); err != nil {
+		return err
+	}
+	*p = Part(v.plain)
+	if v.Size != nil {
+		p.Size, p.SizeGiven = *v.Size, true
+	}
+	return nil
 }
 
 // UploadState is the answer of GET …/{confirmKey}?upload.
@@ -110,4 +153,22 @@ type UploadState struct {
 	UploadID                   string      `json:"uploadId,omitempty"`
 	Parts                      []Part      `json:"parts"`
 	UploadPartInfo             *UploadInfo `json:"uploadPartInfo,omitempty"`
+	PartsGiven                 bool        `json:"-"` // the answer carried a parts list
+}
+
+// UnmarshalJSON decodes an upload state, noting whether it carried a parts list.
+func (s *UploadState) UnmarshalJSON(b []byte) error {
+	type plain UploadState
+	var v struct {
+		plain
+		Parts *[]Part `json:"parts"`
+	}
+	if err := json.Unmarshal(b, &v); err != nil {
+		return err
+	}
+	*s = UploadState(v.plain)
+	if v.Parts != nil && *v.Parts != nil {
+		s.Parts, s.PartsGiven = *v.Parts, true
+	}
+	return nil
 }

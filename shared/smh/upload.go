@@ -185,8 +185,12 @@ func (c *Client) FileInfo(ctx context.Context, token, space, path string) (*File
 }
 
 // DeleteFile deletes a stored file.
-func (c *Client) DeleteFile(ctx context.Context, token, space, path string) error {
-	u, err := c.url("file", space, path, nil)
+func (c *Client) DeleteFile(ctx context.Context, token, space, path string, permanent bool) error {
+	var q url.Values
+	if permanent {
+		q = url.Values{"permanent": {"1"}} // past the recycle bin; needs delete_file_permanent
+	}
+	u, err := c.url("file", space, path, q)
 	if err != nil {
 		return err
 	}
