@@ -155,23 +155,33 @@ func allowOf(methods map[string]routeFunc) string {
 	return s
 }
 
-// authenticate identifies the caller and applies the per-user rate limit.
+// authenticate identifies the caller and applies the per-user rate limit. A request
+// without a valid JWT is charged to its client address instead, so forged tokens cannot be
+// tried at full speed (valid callers are not charged there: users behind one NAT keep their
+// own budgets).
 func (h *handler) authenticate(r *http.Request) (*Identity, error) {
 	id, err := h.auth.authenticate(r.Context(), r)
-	if err != nil {
-		return nil, err
+	if err == nil && id.ViaCookie && (r.Header.Get("Origin") == "" || h.cors.any) {
+		err = errUnauthenticated("a JWT from a cookie is accepted only with an allowed Origin header")
 	}
-	if id.ViaCookie && (r.Header.Get("Origin") == "" || h.cors.any) {
-		return nil, errUnauthenticated("a JWT from a cookie is accepted only with an allowed Origin header")
+	if err != nil {
+		if ok, wait := h.limiter.allow(addressKey(r.RemoteAddr)); !ok {
+			return nil, rateLimited(wait)
+		}
+		return nil, err
 	}
 	logOf(r.Context()).who(id, nil)
 	if ok, wait := h.limiter.allow(id.Subject); !ok {
-		secs := int(wait/time.Second) + 1
-		e := newError(CodeRateLimited, http.StatusTooManyRequests, "too many requests; retry in %d s", secs)
-		e.Header = map[string]string{"Retry-After": fmt.Sprint(secs)}
-		return nil, e
+		return nil, rateLimited(wait)
 	}
 	return id, nil
+}
+
+func rateLimited(wait time.Duration) *Error {
+	secs := int(wait/time.Second) + 1
+	e := newError(CodeRateLimited, http.StatusTooManyRequests, "too many requests; retry in %d s", secs)
+	e.Header = map[string]string{"Retry-After": fmt.Sprint(secs)}
+	return e
 }
 
 // resolve applies the policy: the caller's role, space (requestedSpace is honoured only

@@ -2,6 +2,7 @@ package function
 
 import (
 	"math"
+	"net"
 	"sync"
 	"time"
 )
@@ -67,5 +68,28 @@ func (l *limiter) sweep(now time.Time) {
 	}
 	if len(l.buckets) >= maxBuckets {
 		clear(l.buckets)
+	}
+}
+
+// addressKey is the rate-limit key of a client address as the adapter put it in
+// RemoteAddr: the TCP peer locally, sourceIp on Lambda, CF-Connecting-IP on Workers. IPv6
+// addresses count per /64, the prefix one subscriber holds and can rotate through. The key
+// starts with a NUL, which no JWT sub may hold, so it never meets a user's bucket.
+func addressKey(remote string) string {
+	host := remote
+	if h, _, err := net.SplitHostPort(remote); err == nil {
+		host = h
+	}
+	ip := net.ParseIP(host)
+	switch {
+	case ip == nil:
+		if host == "" {
+			host = "unknown"
+		}
+		return "\x00addr " + host
+	case ip.To4() != nil:
+		return "\x00addr " + ip.To4().String()
+	default:
+		return "\x00addr " + ip.Mask(net.CIDRMask(64, 128)).String() + "/64"
 	}
 }
