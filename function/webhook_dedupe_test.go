@@ -34,7 +34,7 @@ func TestSnippetsProcessEachIDOnce(t *testing.T) {
 			process      func(ferryEvent) error
 			err          bool
 		}{
-			{"bad signature", sa, event("whk_"+rand.Text()), ok, true},
+			{"bad signature", sa, event("whk_" + rand.Text()), ok, true},
 			{"processing fails", sa, a, fail, true},
 			{"retry after the failure", sa, a, ok, false},
 			{"replay", sa, a, ok, false},
