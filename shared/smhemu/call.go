@@ -76,13 +76,31 @@ func (c *call) readJSON(v any, strict bool) (bool, error) {
 // Unwrap lets http.ResponseController reach Hijack and Flush underneath.
 type statusWriter struct {
 	http.ResponseWriter
-	status int
-	fault  string // "reset" or "stall" when the connection was taken over
+	status   int
+	fault    string // "reset" or "stall" when the connection was taken over
+	injected bool   // the answer is an injected fault
+	// record counts the request in the stats; commit calls it once.
+	record    func(outcome string, injected bool)
+	committed bool
+}
+
+// commit counts the request with its outcome, once, before its client can see any of it:
+// before the status line goes out, before a faulted connection is dropped. (Counting after
+// the handler returned let a client see an answer, or a reset, not yet in the stats.)
+func (w *statusWriter) commit() {
+	if w.committed {
+		return
+	}
+	w.committed = true
+	if w.record != nil {
+		w.record(w.outcome(), w.injected)
+	}
 }
 
 func (w *statusWriter) WriteHeader(code int) {
 	if w.status == 0 {
 		w.status = code
+		w.commit()
 	}
 	w.ResponseWriter.WriteHeader(code)
 }
@@ -90,6 +108,7 @@ func (w *statusWriter) WriteHeader(code int) {
 func (w *statusWriter) Write(b []byte) (int, error) {
 	if w.status == 0 {
 		w.status = http.StatusOK
+		w.commit()
 	}
 	return w.ResponseWriter.Write(b)
 }

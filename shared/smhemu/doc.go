@@ -33,9 +33,20 @@
 //
 //   - Unknown grant: 400 InvalidGrant. Multi-tenant token without space_id and without
 //     admin, create_space or delete_space: 400 EmptySpaceId. Bad path level ("", ".",
-//     "..", control characters, an escaped "/"): 400 InvalidPath. Other malformed input:
-//     400 InvalidParameter. Unknown route: 404 RouteNotFound; wrong method: 405
-//     MethodNotAllowed. Move, copy, symlink and thumbnails: 501 NotImplemented.
+//     "..", control characters): 400 InvalidPath. Other malformed input: 400
+//     InvalidParameter. Unknown route: 404 RouteNotFound; wrong method: 405
+//     MethodNotAllowed.
+//   - File and directory paths: "%2F" separates levels as "/" does (official SDKs encode
+//     the whole path parameter). The path is unescaped once, then split, so encoded bad
+//     levels ("%2E%2E", "a%2F..%2Fb", "a%2F%2Fb") are refused like plain ones, and
+//     "%252F" is the characters "%2F" of a name. Library and space ids are single segments.
+//   - Operations the emulator does not do answer 501 NotImplemented, whatever the method,
+//     and never run another operation in their place: on directories ?stats, ?calibrate,
+//     ?update; on files ?virtual_file, ?convert, ?uncompress, ?preview (thumbnails) and
+//     ?history_id (earlier versions); on spaces ?count, GET /space/{lib}/count and
+//     /space/{lib}/{space}/extension, size, file-count, traffic-limit, contents-view; and
+//     the bodies of move, copy, symlink and create from a template (from, copyFrom,
+//     linkTo, fromTemplate).
 //   - Quota: 403 LibraryQuotaLimitReached, checked at begin (filesize or body size) and at
 //     confirm.
 //   - Media libraries: a name that is not an image or video is 400 ExtnameNotAllowed.
@@ -64,5 +75,7 @@
 //     randomness (browsers cache preflights). expireUploadAfter and expireTokenAfter apply
 //     to signatures and tokens issued after they are set. A stall holds the connection for
 //     FaultConfig.StallFor (default 5 minutes), or until the faults change, Reset or Close.
-//   - Stats count API and data-plane requests, not test-control ones.
+//   - Stats count API and data-plane requests, not test-control ones. A request is counted
+//     before its client can see any of the answer or its connection go (a stall as it
+//     begins), and an injected fault in faultsInjected in the same update.
 package smhemu

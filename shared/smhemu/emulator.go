@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -27,8 +28,9 @@ type Emulator struct {
 	pendingBlobs []blobRef
 	pendingParts []string
 
-	faults faultEngine
-	stats  statsRecorder
+	faults  faultEngine
+	stats   statsRecorder
+	stalled atomic.Int64 // connections that stalls hold now (tests wait on it)
 
 	done      chan struct{} // closed by Close: ends stalls and injected latency
 	closeOnce sync.Once
@@ -169,6 +171,9 @@ func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	c := &call{w: &statusWriter{ResponseWriter: w}, r: r, id: newRequestID(), body: r.Body}
 	rt, perr := parseRoute(r.Method, r.URL.EscapedPath(), r.URL.RawQuery)
 	c.rt = rt
+	if rt.plane != planeTest {
+		c.w.record = func(outcome string, injected bool) { e.stats.request(rt.name, outcome, injected) }
+	}
 	h := w.Header()
 	h.Set("X-Request-Id", c.id)
 	if rt.plane == planeData {
@@ -194,11 +199,8 @@ func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 func (e *Emulator) finish(c *call, start time.Time) {
-	outcome := c.w.outcome()
-	if c.rt.plane != planeTest {
-		e.stats.request(c.rt.name, outcome)
-	}
-	e.log.Info("request", "method", c.r.Method, "route", c.rt.name, "status", outcome,
+	c.w.commit() // a handler that wrote nothing: net/http answers 200 once it returns
+	e.log.Info("request", "method", c.r.Method, "route", c.rt.name, "status", c.w.outcome(),
 		"requestId", c.id, "duration", time.Since(start).Round(time.Microsecond))
 }
 

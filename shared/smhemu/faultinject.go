@@ -20,9 +20,11 @@ func (e *Emulator) injectFault(c *call) bool {
 		}
 		t.Stop()
 	}
-	switch d.kind {
-	case "":
+	if d.kind == "" {
 		return false
+	}
+	c.w.injected = true
+	switch d.kind {
 	case "500", "503":
 		err := ErrInternal.with("injected fault")
 		if d.kind == "503" {
@@ -38,6 +40,9 @@ func (e *Emulator) injectFault(c *call) bool {
 		abort(c, 0, nil, nil)
 	case "stall":
 		c.w.fault = "stall"
+		c.w.commit() // counted as it begins: the client sees nothing of it before its end
+		e.stalled.Add(1)
+		defer e.stalled.Add(-1) // also when abort panics (no connection to take over)
 		abort(c, d.stall, d.stop, e.done)
 	}
 	return true
@@ -70,6 +75,7 @@ func abort(c *call, hold time.Duration, stop, done <-chan struct{}) {
 		}
 		t.Stop()
 	}
+	c.w.commit() // counted before the client can see the connection go
 	if err != nil {
 		panic(http.ErrAbortHandler)
 	}

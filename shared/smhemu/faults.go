@@ -82,11 +82,10 @@ func (c FaultConfig) validate() error {
 
 // faultEngine decides, per request, which fault (if any) to inject.
 type faultEngine struct {
-	mu       sync.Mutex
-	cfg      FaultConfig
-	rng      [2]*rand.Rand // by plane: control, data
-	injected uint64
-	stop     chan struct{} // closed when the configuration changes: ends stalls
+	mu   sync.Mutex
+	cfg  FaultConfig
+	rng  [2]*rand.Rand // by plane: control, data
+	stop chan struct{} // closed when the configuration changes: ends stalls
 }
 
 func (f *faultEngine) set(cfg FaultConfig) {
@@ -138,19 +137,6 @@ func (f *faultEngine) decide(p plane) decision {
 	u, k := f.rng[i].Float64(), f.rng[i].Uint64()
 	if u < pf.Rate {
 		d.kind = pf.Kinds[k%uint64(len(pf.Kinds))]
-		f.injected++
 	}
 	return d
-}
-
-func (f *faultEngine) count() uint64 {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return f.injected
-}
-
-func (f *faultEngine) resetCount() {
-	f.mu.Lock()
-	f.injected = 0
-	f.mu.Unlock()
 }

@@ -232,6 +232,19 @@ func expect(t *testing.T, a answer, status int, code string) {
 	}
 }
 
+// waitFor polls cond until it holds, failing after a deadline generous enough for a busy
+// machine: tests wait for events, never for a time tuned to an idle one.
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(time.Minute)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
 // pattern returns n deterministic bytes, b[i] = i mod 251 (the reference's test data).
 func pattern(n int) []byte {
 	b := make([]byte, n)

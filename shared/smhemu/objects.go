@@ -123,16 +123,18 @@ type uploadMeta struct {
 	LocalModified string   `json:"localModificationTime,omitempty"`
 }
 
-// unsupportedBody refuses move, copy and symlink bodies, which the emulator does not do.
+// unsupportedBody refuses the bodies that select move, copy, symlink and create from a
+// template (smh-sdk-ios QCloudSMHCreateFileRequest), which the emulator does not do.
 type unsupportedBody struct {
-	From     json.RawMessage `json:"from"`
-	CopyFrom json.RawMessage `json:"copyFrom"`
-	LinkTo   json.RawMessage `json:"linkTo"`
+	From         json.RawMessage `json:"from"`
+	CopyFrom     json.RawMessage `json:"copyFrom"`
+	LinkTo       json.RawMessage `json:"linkTo"`
+	FromTemplate json.RawMessage `json:"fromTemplate"`
 }
 
 func (u unsupportedBody) check() error {
-	if u.From != nil || u.CopyFrom != nil || u.LinkTo != nil {
-		return ErrNotImplemented.with("move, copy and symlink are not emulated")
+	if u.From != nil || u.CopyFrom != nil || u.LinkTo != nil || u.FromTemplate != nil {
+		return ErrNotImplemented.with("move, copy, symlink and files from templates are not emulated")
 	}
 	return nil
 }

@@ -21,6 +21,32 @@ func splitSegments(escaped string) ([]string, error) {
 	return out, nil
 }
 
+// splitTree splits {libraryId}/{spaceId}/{path} of the directory and file routes. The
+// library and the space are single segments. The path is unescaped as a whole, then split
+// at "/": official SDKs encode the whole path parameter, "/" as %2F (smh-js-sdk with
+// encodeURIComponent, smh-sdk-android through Retrofit's @Path), and the service takes it
+// as the same path. Unescaping happens once, so "%252F" is the characters "%2F" of a name.
+// Levels that would escape ("..", "."), empty levels and control characters are left to
+// validatePath, which refuses them encoded or not. p is nil when there is no path at all.
+func splitTree(escaped string) (lib, space string, p []string, err error) {
+	parts := strings.SplitN(escaped, "/", 3)
+	ids, err := splitSegments(strings.Join(parts[:min(len(parts), 2)], "/"))
+	if err != nil {
+		return "", "", nil, err
+	}
+	if len(ids) < 2 {
+		return ids[0], "", nil, nil
+	}
+	if len(parts) < 3 {
+		return ids[0], ids[1], nil, nil
+	}
+	d, err := url.PathUnescape(parts[2])
+	if err != nil {
+		return "", "", nil, ErrInvalidPath.with("the path is not valid percent-encoding")
+	}
+	return ids[0], ids[1], strings.Split(d, "/"), nil
+}
+
 // validatePath checks every level of a file or directory path: no empty level, no "." or
 // "..", valid UTF-8 without control characters, at most 255 characters per name.
 func validatePath(p []string, dir bool) error {

@@ -76,7 +76,16 @@ func (rt *route) matchSpace(method, rest string) error {
 	if err != nil {
 		return err
 	}
-	if segs[0] == "" || len(segs) > 2 {
+	if segs[0] == "" {
+		return ErrRouteNotFound
+	}
+	if err := rt.refuseFlags(method, spaceBase, spaceFlagsNotEmulated); err != nil {
+		return err
+	}
+	if err := rt.refuseSpaceSub(method, segs); err != nil {
+		return err
+	}
+	if len(segs) > 2 {
 		return ErrRouteNotFound
 	}
 	rt.lib = segs[0]
@@ -104,16 +113,18 @@ func (rt *route) matchSpace(method, rest string) error {
 
 // matchTree parses /{lib}/{space}/{path...} of the directory and file routes.
 func (rt *route) matchTree(method, rest string, dir bool) error {
-	segs, err := splitSegments(rest)
+	lib, space, p, err := splitTree(rest)
 	if err != nil {
 		return err
 	}
-	if len(segs) < 2 || segs[0] == "" || segs[1] == "" {
+	if lib == "" || space == "" {
 		return ErrRouteNotFound
 	}
-	rt.lib, rt.space = segs[0], segs[1]
-	p := segs[2:]
+	rt.lib, rt.space = lib, space
 	if dir {
+		if err := rt.refuseFlags(method, dirBase, dirFlagsNotEmulated); err != nil {
+			return err
+		}
 		if err := rt.pickDirOp(method); err != nil {
 			return err
 		}
@@ -122,6 +133,9 @@ func (rt *route) matchTree(method, rest string, dir bool) error {
 		}
 		rt.path = p
 		return validatePath(p, true)
+	}
+	if err := rt.refuseFlags(method, fileBase, fileFlagsNotEmulated); err != nil {
+		return err
 	}
 	if err := rt.pickFileOp(method); err != nil {
 		return err
@@ -164,7 +178,7 @@ func (rt *route) pickDirOp(method string) error {
 
 func (rt *route) pickFileOp(method string) error {
 	var actions []string
-	for _, f := range []string{"multipart", "renew", "confirm", "upload", "info", "preview"} {
+	for _, f := range []string{"multipart", "renew", "confirm", "upload", "info"} {
 		if rt.has(f) {
 			actions = append(actions, f)
 		}
@@ -181,8 +195,6 @@ func (rt *route) pickFileOp(method string) error {
 		return nil
 	}
 	switch {
-	case action == "preview" && method == http.MethodGet:
-		return ErrNotImplemented.with("thumbnails (?preview) are not emulated")
 	case method == http.MethodPost && action == "":
 		return ErrInvalidParameter.with("POST needs ?multipart, ?renew or ?confirm")
 	case action != "":

@@ -70,12 +70,12 @@ func TestServerCloseEndsStalls(t *testing.T) {
 		}
 		errc <- err
 	}()
-	time.Sleep(50 * time.Millisecond)
+	waitFor(t, "the stall to begin", func() bool { return srv.Emulator().StallsHeld() == 1 })
 	done := make(chan struct{})
 	go func() { srv.Close(); close(done) }()
 	select {
 	case <-done:
-	case <-time.After(5 * time.Second):
+	case <-time.After(time.Minute): // the stall would hold it for 5
 		t.Fatal("Close waited for a stalled request")
 	}
 	if err := <-errc; err == nil {

@@ -10,9 +10,11 @@ import (
 type Stats struct {
 	// Requests counts API and data-plane requests by "METHOD route" and outcome (the
 	// status code, or "reset" / "stall" for an injected connection fault).
-	Requests       map[string]map[string]uint64 `json:"requests"`
-	FaultsInjected uint64                       `json:"faultsInjected"`
-	DataPlane      DataPlaneStats               `json:"dataPlane"`
+	Requests map[string]map[string]uint64 `json:"requests"`
+	// FaultsInjected counts the requests answered with an injected fault, each in the same
+	// update as its outcome in Requests (a stall as it begins).
+	FaultsInjected uint64         `json:"faultsInjected"`
+	DataPlane      DataPlaneStats `json:"dataPlane"`
 }
 
 // DataPlaneStats counts body bytes the data plane read, faulted requests included.
@@ -37,6 +39,7 @@ type UploadStats struct {
 type statsRecorder struct {
 	mu       sync.Mutex
 	requests map[string]map[string]uint64
+	faults   uint64
 	bytes    uint64
 	byUpload map[string]*UploadStats
 }
@@ -44,10 +47,12 @@ type statsRecorder struct {
 func (s *statsRecorder) reset() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.requests, s.bytes, s.byUpload = map[string]map[string]uint64{}, 0, map[string]*UploadStats{}
+	s.requests, s.faults, s.bytes, s.byUpload = map[string]map[string]uint64{}, 0, 0, map[string]*UploadStats{}
 }
 
-func (s *statsRecorder) request(route, outcome string) {
+// request counts a request's outcome and, in the same update, whether it was an injected
+// fault, so that no snapshot holds one without the other.
+func (s *statsRecorder) request(route, outcome string, injected bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	m := s.requests[route]
@@ -56,6 +61,9 @@ func (s *statsRecorder) request(route, outcome string) {
 		s.requests[route] = m
 	}
 	m[outcome]++
+	if injected {
+		s.faults++
+	}
 }
 
 func (s *statsRecorder) trackUpload(confirmKey, path string, size int64) {
@@ -90,7 +98,8 @@ func (s *statsRecorder) addBytes(confirmKey string, n int) {
 func (s *statsRecorder) snapshot() Stats {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	st := Stats{Requests: map[string]map[string]uint64{}, DataPlane: DataPlaneStats{BytesReceived: s.bytes, ByUpload: map[string]UploadStats{}}}
+	st := Stats{Requests: map[string]map[string]uint64{}, FaultsInjected: s.faults,
+		DataPlane: DataPlaneStats{BytesReceived: s.bytes, ByUpload: map[string]UploadStats{}}}
 	for k, v := range s.requests {
 		st.Requests[k] = maps.Clone(v)
 	}

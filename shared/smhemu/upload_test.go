@@ -248,7 +248,8 @@ func TestUploadTargets(t *testing.T) {
 		"/api/v1/file/smhdev/-/d/":                  "EmptyFileName",
 		"/api/v1/file/smhdev/-/a//b":                "InvalidPath",
 		"/api/v1/file/smhdev/-/../b":                "InvalidPath",
-		"/api/v1/file/smhdev/-/a%2Fb":               "InvalidPath",
+		"/api/v1/file/smhdev/-/a%2F%2Fb":            "InvalidPath", // %2F is "/" (TestEncodedPathEdgeCases)
+		"/api/v1/file/smhdev/-/a%2F..%2Fb":          "InvalidPath",
 		"/api/v1/file/smhdev/-/a%00b":               "InvalidPath",
 		"/api/v1/file/smhdev/-/%ff":                 "InvalidPath",
 		"/api/v1/file/smhdev/-/" + long(256):        "FileNameLengthExceed",
