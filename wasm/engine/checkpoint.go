@@ -42,8 +42,9 @@ type Checkpoint struct {
 	Session *Session `json:"session,omitempty"`
 	// Parts are the acknowledged parts with their CRC-64, in no particular order.
 	Parts []PartRecord `json:"parts,omitempty"`
-	// Confirming: every part was sent and the confirm asked; a session gone from the server
-	// may then mean the file is stored (the answer was lost to a reload), so it is looked up.
+	// Confirming: every part was sent and the confirm asked; its answer is lost to a reload,
+	// and it may land at any moment of the resume. A session found gone may then mean the
+	// file is stored, so it is looked up before anything begins again (resumeFrom).
 	Confirming bool `json:"confirming,omitempty"`
 	// Updated is when it was last written (ms since the epoch).
 	Updated int64 `json:"updated"`

@@ -96,15 +96,21 @@ func TestFatalClientError(t *testing.T) {
 	}
 }
 
-// TestStallWatchdog: a part whose connection stalls is aborted by the watchdog and sent again.
+// TestStallWatchdog: a part whose connection stalls is aborted by the watchdog and sent
+// again, long before the emulator would end the stall itself; a part whose answer is merely
+// slow (every data-plane request waits 300 ms first, as on a busy machine) is not aborted.
+// The stall timeout is ten times that wait: a busy CI machine keeps a healthy part silent
+// longer than an idle one, and the watchdog must not take that for a stall.
 func TestStallWatchdog(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
 	cfg := h.config()
-	cfg.StallTimeout = 200 * time.Millisecond
+	cfg.StallTimeout = 3 * time.Second
 	cfg.Clock = &vclock{}
 	e := h.engine(cfg)
-	if err := h.emu.SetFaults(smhemu.FaultConfig{Seed: 3, DataPlane: smhemu.PlaneFaults{Rate: 0.5, Kinds: []string{"stall"}}}); err != nil {
+	const stallFor = 90 * time.Second // within h.upload's deadline, far beyond the watchdog's
+	if err := h.emu.SetFaults(smhemu.FaultConfig{Seed: 3, Latency: smhemu.Duration(300 * time.Millisecond),
+		StallFor: smhemu.Duration(stallFor), DataPlane: smhemu.PlaneFaults{Rate: 0.5, Kinds: []string{"stall"}}}); err != nil {
 		t.Fatal(err)
 	}
 	src := randomSource(t, "s.bin", 4*engine.MiB)
@@ -114,11 +120,15 @@ func TestStallWatchdog(t *testing.T) {
 		t.Fatal(err)
 	}
 	// (The emulator records a stall in its stats only when the stall ends, so count faults.)
-	if n := h.emu.Stats().FaultsInjected; n == 0 {
+	stalls := h.emu.Stats().FaultsInjected
+	if stalls == 0 {
 		t.Fatal("no part stalled")
 	}
-	if time.Since(start) > 30*time.Second {
-		t.Fatalf("took %v: the watchdog did not cut the stalls short", time.Since(start))
+	if took := time.Since(start); took >= stallFor {
+		t.Fatalf("took %v: the stalls were not cut short (the emulator ends them after %v)", took, stallFor)
+	}
+	if puts := h.requests("?partNumber&uploadId", ""); puts != 4+stalls {
+		t.Fatalf("%d part requests for 4 parts and %d stalls: a slow part was taken for a stall", puts, stalls)
 	}
 	h.checkStored(res.Path, src)
 }

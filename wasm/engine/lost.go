@@ -53,16 +53,18 @@ func (t *Task) lookupStored(ctx context.Context, target string, crc uint64) (*Re
 }
 
 // storedAfterReload: a checkpoint whose confirm was asked and whose task is gone: the
-// confirm may have stored the file before the page went away. Found (same size and CRC-64
-// as the local file), it is the result; otherwise ErrSessionGone (start afresh).
+// confirm may have stored the file, before the page went away or during the resume. Found
+// (same size and CRC-64 as the local file), it is the result; otherwise ErrSessionGone
+// (start afresh). A lookup that fails leaves the answer lost, to be looked up again.
 func (t *Task) storedAfterReload(ctx context.Context, cp *Checkpoint) (*Result, error) {
 	crc, err := t.fileCRC(ctx)
-	if err != nil {
-		return nil, err
+	var res *Result
+	if err == nil {
+		res, err = t.lookupStored(ctx, cp.Path, crc)
 	}
-	res, err := t.lookupStored(ctx, cp.Path, crc)
+	t.setLost(err != nil)
 	switch {
-	case err != nil: // fails ConfirmUnknown; a retry prepares (and looks) again
+	case err != nil: // fails ConfirmUnknown; a retry looks again
 		return nil, err
 	case res == nil:
 		return nil, ErrSessionGone

@@ -45,7 +45,6 @@ func (l *loseAnswers) RoundTrip(r *http.Request) (*http.Response, error) {
 	lose := l.left > 0 && l.match(r, body)
 	if lose {
 		l.left--
-		l.lost++
 	}
 	l.mu.Unlock()
 	resp, err := l.next.RoundTrip(r)
@@ -54,6 +53,9 @@ func (l *loseAnswers) RoundTrip(r *http.Request) (*http.Response, error) {
 	}
 	_, _ = io.Copy(io.Discard, resp.Body)
 	resp.Body.Close()
+	l.mu.Lock()
+	l.lost++ // counted once the server has done the work, not before
+	l.mu.Unlock()
 	if l.hang {
 		<-r.Context().Done()
 		return nil, r.Context().Err()

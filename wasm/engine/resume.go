@@ -12,7 +12,24 @@ import (
 // (again): each part is verified on its own, so parts acknowledged out of order before a
 // reload (one overtaken by the next ones while it was retried) are not sent twice.
 // ErrSessionGone means start afresh.
+//
+// A checkpoint whose confirm was asked (Confirming) lost that confirm's answer with the
+// page, and the confirm may still land at any moment of this resume. So the answer counts
+// as lost (t.lost): a task found gone, here, at the confirm or at a later reattach, means a
+// look-up for the file before anything begins again. And with every part verified nothing
+// is renewed (a simple upload's renewal begins a second task) or sent: it confirms at once.
 func (t *Task) resumeFrom(ctx context.Context, cp *Checkpoint, beginningHash string) (*Result, error) {
+	if cp.Confirming {
+		t.setLost(true)
+	}
+	res, err := t.resumeSession(ctx, cp, beginningHash)
+	if errors.Is(err, ErrSessionGone) && t.takeLost() {
+		return t.storedAfterReload(ctx, cp)
+	}
+	return res, err
+}
+
+func (t *Task) resumeSession(ctx context.Context, cp *Checkpoint, beginningHash string) (*Result, error) {
 	e := t.e
 	t.setState(StateBeginning)
 	sess := cp.Session
@@ -30,9 +47,6 @@ func (t *Task) resumeFrom(ctx context.Context, cp *Checkpoint, beginningHash str
 		remote, res, err = e.cfg.Driver.Parts(ctx, tok, sess)
 		return err
 	})
-	if errors.Is(err, ErrSessionGone) && cp.Confirming {
-		res, err = t.storedAfterReload(ctx, cp)
-	}
 	if err != nil || res != nil {
 		return res, err
 	}
@@ -57,42 +71,61 @@ func (t *Task) resumeFrom(ctx context.Context, cp *Checkpoint, beginningHash str
 	t.version++
 	t.mu.Unlock()
 
-	if p.multipart {
-		buf, err := e.blocks.get(ctx, smhhash.BlockSize)
-		if err != nil {
+	if p.multipart || cp.Confirming {
+		if err := t.verifyParts(ctx, stored, onServer, cp.Confirming); err != nil {
 			return nil, err
-		}
-		defer e.blocks.put(buf)
-		for n := 1; n <= p.count(); n++ {
-			off, size := p.span(n)
-			rec, ok := stored[n]
-			if !ok || rec.Size != size || onServer[n] != size {
-				continue
-			}
-			crc, err := t.crcRange(ctx, off, size, buf)
-			if err != nil {
-				return nil, err
-			}
-			if crc != rec.CRC64 {
-				continue // the file changed here: send this part again
-			}
-			t.mu.Lock()
-			t.prog.ack(n, size)
-			t.acked[n], t.crcs[n] = true, crc
-			mine.Parts = append(mine.Parts, rec)
-			t.version++
-			t.mu.Unlock()
-			t.progressed(false)
 		}
 	}
 	t.mu.Lock()
-	gen := t.sessGen
+	gen, complete := t.sessGen, len(t.acked) == p.count()
 	t.mu.Unlock()
+	if cp.Confirming && complete {
+		t.saveCheckpoint(ctx, true)
+		return nil, nil
+	}
 	if err := t.renew(ctx, gen); err != nil {
 		return nil, err
 	}
 	t.saveCheckpoint(ctx, true)
 	return nil, nil
+}
+
+// verifyParts keeps each stored part the server still holds whose CRC-64, recomputed from
+// the local file, is the stored one (t.cp is the resumed checkpoint, its parts emptied).
+func (t *Task) verifyParts(ctx context.Context, stored map[int]PartRecord, onServer map[int]int64, confirming bool) error {
+	t.mu.Lock()
+	p := t.plan
+	t.mu.Unlock()
+	buf, err := t.e.blocks.get(ctx, smhhash.BlockSize)
+	if err != nil {
+		return err
+	}
+	defer t.e.blocks.put(buf)
+	for n := p.first(); n <= p.last(); n++ {
+		off, size := p.span(n)
+		rec, ok := stored[n]
+		// The server lists a multipart task's parts, not a simple task's body; but a body
+		// acknowledged before the confirm was asked is in the task, which is still there.
+		there := p.multipart && onServer[n] == size || !p.multipart && confirming
+		if !ok || rec.Size != size || !there {
+			continue
+		}
+		crc, err := t.crcRange(ctx, off, size, buf)
+		if err != nil {
+			return err
+		}
+		if crc != rec.CRC64 {
+			continue // the file changed here: send this part again
+		}
+		t.mu.Lock()
+		t.prog.ack(n, size)
+		t.acked[n], t.crcs[n] = true, crc
+		t.cp.Parts = append(t.cp.Parts, rec)
+		t.version++
+		t.mu.Unlock()
+		t.progressed(false)
+	}
+	return nil
 }
 
 // crcRange is the CRC-64 of n bytes of the file at off, read through buf.
