@@ -4,7 +4,7 @@
 const { test, describe, afterEach } = require("node:test");
 const assert = require("node:assert/strict");
 const http = require("node:http");
-const { env, MiB, makeFile, emulator, assertStored, shot, withBrowser } = require("./lib");
+const { env, MiB, makeFile, emulator, assertStored, shot, withBrowser, waitCheckpoint, holdParts } = require("./lib");
 
 const run = Date.now().toString(36);
 
@@ -69,8 +69,9 @@ describe("window.Ferry", () => {
 
   test("restorable() after a reload, resume with the same file, then signOut()", async (t) => {
     const f = makeFile("api-reload.bin", 30 * MiB + 9);
-    await emulator.faults({ latency: "120ms" });
-    await withBrowser(t, async ({ page: p }) => {
+    await withBrowser(t, async ({ context, page: p }) => {
+      // The upload stays under way until the reload, 8 of its 31 parts acknowledged.
+      const hold = await holdParts(context, 8);
       await p.goto(`${env.url}/api.html`);
       await p.waitForFunction(() => window.demo.client);
       const path = await p.evaluate(async (folder) => {
@@ -83,8 +84,7 @@ describe("window.Ferry", () => {
         const task = window.slow.upload(document.getElementById("files").files[0], { path: path + "api-reload.bin" });
         window.slowTask = task;
       }, path);
-      await p.waitForFunction(() => window.slowTask.snapshot().fraction > 0.25, null, { timeout: 60000 });
-      await p.waitForTimeout(1200); // the engine writes its checkpoint at most every second
+      await waitCheckpoint(p, "api-reload.bin", 8 * MiB);
       await p.reload();
       await p.waitForFunction(() => window.demo.client);
       const list = await p.evaluate(() => window.demo.client.restorable().then((l) => l.map((e) => ({ ...e }))));
@@ -95,10 +95,9 @@ describe("window.Ferry", () => {
       assert.ok(entry.fraction > 0.1 && entry.fraction < 1, `fraction kept: ${entry.fraction}`);
       for (const k of ["id", "lastModified"]) assert.ok(k in entry, `entry has ${k}`);
       // The demo lists it; "Pick file…" resumes it.
-      await emulator.faults({});
+      await hold.release();
       await p.locator("#restorable button").first().waitFor();
       const choosing = p.waitForEvent("filechooser");
-      await p.waitForTimeout(200);
       await p.locator("#restorable button").first().click();
       await (await choosing).setFiles(f.path);
       const info = await p.evaluate(() => window.demo.tasks[window.demo.tasks.length - 1].done);
@@ -170,11 +169,18 @@ describe("window.Ferry", () => {
           const wasm = [];
           p.on("request", (r) => { if (r.url().endsWith("/ferry.wasm")) wasm.push(r.url()); });
           await p.goto(`${origin}/below`);
-          await p.waitForTimeout(1500);
+          // The element decides at its IntersectionObserver's first callback; an observer made
+          // after it is called back after it (same rendering step, in the order they were made).
+          const started = await p.evaluate(() => new Promise((resolve) => {
+            const el = document.querySelector("ferry-uploader");
+            const io = new IntersectionObserver(() => { io.disconnect(); resolve(!!el._client); });
+            io.observe(el);
+          }));
+          assert.equal(started, false, "no engine while the element is out of sight");
           assert.deepEqual(wasm, [], "no wasm while the element is out of sight");
+          const fetching = p.waitForRequest((r) => r.url().endsWith("/ferry.wasm"));
           await p.locator("ferry-uploader").scrollIntoViewIfNeeded();
-          await p.waitForFunction(() => performance.getEntriesByType("resource").some((e) => e.name.endsWith("/ferry.wasm")) || true);
-          for (let i = 0; i < 50 && !wasm.length; i++) await p.waitForTimeout(100);
+          await fetching;
           assert.equal(wasm.length, 1, "the wasm is fetched once it is visible");
         });
       } finally {

@@ -27,7 +27,7 @@ const { test, after } = require("node:test");
 const assert = require("node:assert/strict");
 const fs = require("node:fs");
 const path = require("node:path");
-const { env, MiB, makeFile, emulator, shot, withBrowser, pathOf } = require("./lib");
+const { env, MiB, makeFile, emulator, shot, withBrowser, pathOf, until, uploadLocks } = require("./lib");
 
 const run = Date.now().toString(36);
 const SEED = Number(process.env.FERRY_CHAOS_SEED || 7);
@@ -189,13 +189,10 @@ test("chaos: 30 files, seeded faults, expiries and a reload: all byte-identical,
     // After the reload: resume what restorable() lists with the same files picked again;
     // upload what the library does not have and nothing lists (never begun).
     await open();
-    let entries = [];
-    for (let last = -1, same = 0, i = 0; i < 40 && same < 3; i++) {
-      entries = await p.evaluate(() => window.chaos.client.restorable().then((l) => l.map((e) => ({ id: e.id, name: e.name, path: e.path, size: e.size, fraction: e.fraction }))));
-      same = entries.length === last ? same + 1 : 0;
-      last = entries.length;
-      await p.waitForTimeout(500);
-    }
+    // The replaced page's worker is gone once no upload lock is held (this page has begun
+    // nothing yet): then restorable() sees every upload it left.
+    await until(async () => !(await uploadLocks(p)).held.length, { what: () => "the replaced page's upload locks to be freed" });
+    const entries = await p.evaluate(() => window.chaos.client.restorable().then((l) => l.map((e) => ({ id: e.id, name: e.name, path: e.path, size: e.size, fraction: e.fraction }))));
     const stored = new Set((await emulator.files()).map(pathOf).filter((x) => x.startsWith(PREFIX)));
     for (const name of inFlight) {
       if (!stored.has(PREFIX + name)) {

@@ -4,7 +4,7 @@
 const { test, describe, afterEach } = require("node:test");
 const assert = require("node:assert/strict");
 const fs = require("node:fs");
-const { env, MiB, makeFile, makePNG, emulator, assertStored, shot, fileInput, settle, waitTask, withBrowser } = require("./lib");
+const { env, MiB, makeFile, makePNG, emulator, assertStored, shot, fileInput, settle, waitTask, withBrowser, rendered, until } = require("./lib");
 
 const run = Date.now().toString(36);
 const THRESHOLD = 8 * MiB; // the engine's simple-upload threshold and default part size
@@ -131,6 +131,7 @@ describe("<ferry-uploader>", () => {
       await p.waitForFunction((want) => document.querySelector("ferry-uploader").shadowRoot.activeElement?.getAttribute("aria-label") === want,
         `Resume ${f.name}`, { timeout: 3000 }).catch(() => {});
       assert.equal(await p.evaluate(focusedLabel), `Resume ${f.name}`);
+      // Nothing may happen now, so there is no event to wait for: look again a little later.
       await p.waitForTimeout(700);
       const later = await p.evaluate(() => document.querySelector("ferry-uploader").tasks[0].snapshot());
       assert.equal(later.state, "paused");
@@ -157,12 +158,10 @@ describe("<ferry-uploader>", () => {
       await p.getByRole("button", { name: `Cancel ${f.name}` }).click();
       await waitTask(p, () => document.querySelector("ferry-uploader").tasks[0].state === "canceled");
       let left;
-      for (let i = 0; i < 50; i++) {
+      await until(async () => {
         left = (await emulator.uploads()).filter((u) => String(u.path).replace(/^\/?/, "/") === path);
-        if (!left.length) break;
-        await new Promise((r) => setTimeout(r, 100));
-      }
-      assert.deepEqual(left, [], "the server task was deleted");
+        return !left.length;
+      }, { what: () => `the server task to be deleted: ${JSON.stringify(left)}` });
       assert.ok(!(await emulator.files()).some((e) => String(e.path).replace(/^\/?/, "/") === path), "no file was stored");
     });
   });
@@ -181,7 +180,7 @@ describe("<ferry-uploader>", () => {
       assert.equal(text, "A file with this name already exists in that folder.");
       // The same in Simplified Chinese.
       await p.evaluate(() => document.querySelector("ferry-uploader").setAttribute("locale", "zh-CN"));
-      await p.waitForTimeout(100);
+      await rendered(p);
       assert.equal(await p.locator("ferry-uploader .item[data-state=failed] .err").innerText(), "该文件夹中已有同名文件。");
       await shot(p, "04-element-conflict-zh", { element: "ferry-uploader" });
     });
@@ -196,21 +195,29 @@ describe("<ferry-uploader>", () => {
       const hint = await p.locator("ferry-uploader .drop .hint").first().innerText();
       assert.match(hint, /Accepted: images, PDF/);
       assert.match(hint, /Up to 1 MB per file/);
+      // What the live region says, as it says it (it is emptied before each new batch).
+      await p.evaluate(() => {
+        const live = document.querySelector("ferry-uploader").shadowRoot.querySelector("[aria-live=polite]");
+        window.said = [];
+        new MutationObserver(() => { if (live.textContent) window.said.push(live.textContent); })
+          .observe(live, { childList: true, characterData: true, subtree: true });
+      });
       await fileInput(p).setInputFiles([bin.path, bigPng.path, pdf.path, pdf.path]);
       const notices = await p.locator("ferry-uploader .notice li").allInnerTexts();
-      assert.deepEqual(notices, [
+      const expected = [
         "“program.bin” wasn't added: this type of file isn't accepted here (accepted: images, PDF).",
         "“big-photo.png” wasn't added: it is 2.1 MB, more than the 1 MB limit per file.",
         "Too many files: the limit here is 1, so 1 was not added.",
-      ]);
+      ];
+      assert.deepEqual(notices, expected);
       const snaps = await settle(p);
       assert.equal(snaps.length, 1);
       assert.equal(snaps[0].name, "report.pdf");
       assert.equal(snaps[0].state, "done");
       await shot(p, "05-element-restrictions", { element: "ferry-uploader" });
       // The live region said it too, politely.
-      const live = await p.locator("ferry-uploader [aria-live=polite]").textContent();
-      assert.ok(live.length > 0, "announced in the live region");
+      await waitTask(p, (expected) => expected.every((n) => window.said.some((s) => s.includes(n))), expected, 20000)
+        .catch(async (e) => assert.fail(`the live region said ${JSON.stringify(await p.evaluate(() => window.said))}: ${e.message}`));
     });
   });
 
@@ -230,9 +237,8 @@ describe("<ferry-uploader>", () => {
       assert.equal(await p.evaluate(() => document.querySelector("ferry-uploader").shadowRoot.activeElement?.textContent.trim()), "Choose a folder");
       // Enter on "Choose files" opens the file chooser.
       await p.keyboard.press("Shift+Tab");
-      // (The file chooser is intercepted once a listener exists: start listening first.)
+      // (lib.js's launch intercepts file choosers from the start.)
       const choosing = p.waitForEvent("filechooser");
-      await p.waitForTimeout(200);
       await p.keyboard.press("Enter");
       const chooser = await choosing;
       await chooser.setFiles(f.path);
@@ -262,7 +268,7 @@ describe("<ferry-uploader>", () => {
       for (const locale of ["en", "zh-CN"]) {
         for (const theme of ["light", "dark"]) {
           await p.evaluate(([l, th]) => { const el = document.querySelector("ferry-uploader"); el.setAttribute("locale", l); el.setAttribute("theme", th); }, [locale, theme]);
-          await p.waitForTimeout(350); // past the colour transitions
+          await rendered(p); // the rows redrawn, past any transition
           const r = await p.evaluate(() => window.axe.run(document.querySelector("ferry-uploader"), { resultTypes: ["violations"] }));
           results[`${locale}/${theme}`] = r.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join("; ")})`);
           if (theme === "dark" && locale === "en") await shot(p, "06-element-dark", { element: "ferry-uploader" });
@@ -299,7 +305,7 @@ describe("the README's screenshot", () => {
       }, null, 120000);
       // Theming through a custom property: the whole list, no scrolling, for the picture.
       await p.evaluate(() => document.querySelector("ferry-uploader").style.setProperty("--ferry-list-max-height", "none"));
-      await p.waitForTimeout(300);
+      await rendered(p);
       await shot(p, "00-widget-mid-upload", { element: "ferry-uploader" });
       await p.evaluate(() => document.querySelector("ferry-uploader").cancelAll());
       await settle(p, { count: 6 });

@@ -5,7 +5,7 @@ const { test, describe, afterEach } = require("node:test");
 const assert = require("node:assert/strict");
 const fs = require("node:fs");
 const path = require("node:path");
-const { env, MiB, makeFile, emulator, assertStored, shot, fileInput, settle, waitTask, withBrowser, pathOf } = require("./lib");
+const { env, MiB, makeFile, emulator, assertStored, shot, fileInput, settle, waitTask, withBrowser, pathOf, waitCheckpoint, holdParts } = require("./lib");
 
 const run = Date.now().toString(36);
 
@@ -15,11 +15,10 @@ async function bytesReceivedFor(fullPath) {
   return Object.values(by).filter((u) => pathOf(u) === fullPath).reduce((n, u) => n + u.bytesReceived, 0);
 }
 
-// pick clicks a button that opens the file chooser, and returns the chooser. (Playwright
-// intercepts the chooser only once a listener exists, so listen first.)
+// pick clicks a button that opens the file chooser, and returns the chooser (lib.js's
+// launch intercepts choosers from the start).
 async function pick(p, button) {
   const choosing = p.waitForEvent("filechooser");
-  await p.waitForTimeout(200);
   await button.click();
   return choosing;
 }
@@ -30,12 +29,12 @@ describe("interruptions", () => {
   test("reload mid-upload, then resume from the prompt: byte-identical, nothing sent twice in full", async (t) => {
     const f = makeFile("reload-me.bin", 40 * MiB + 321);
     const q = `?path=/e2e-${run}/reload/&part-size=1MiB&concurrency=2`;
-    await emulator.faults({ latency: "120ms" });
-    await withBrowser(t, async ({ page: p }) => {
+    await withBrowser(t, async ({ context, page: p }) => {
+      // The upload stays under way until the reload, 16 of its 41 parts acknowledged.
+      const hold = await holdParts(context, 16);
       await p.goto(`${env.url}/${q}`);
       await fileInput(p).setInputFiles(f.path);
-      await waitTask(p, () => { const t = document.querySelector("ferry-uploader").tasks[0]; return t && t.state === "uploading" && t.snapshot().fraction > 0.3; });
-      await p.waitForTimeout(1200); // the engine writes its checkpoint at most every second
+      await waitCheckpoint(p, f.name, 16 * MiB);
       const before = await p.evaluate(() => document.querySelector("ferry-uploader").tasks[0].snapshot());
       await shot(p, "20-reload-before", { element: "ferry-uploader" });
 
@@ -67,12 +66,14 @@ describe("interruptions", () => {
       await chooser.setFiles(impostor);
       await p.locator("ferry-uploader .resume .why.err").waitFor({ timeout: 20000 });
       assert.match(await p.locator("ferry-uploader .resume .why.err").innerText(), /isn't the same file/);
-      await p.waitForTimeout(3000); // no later look at the restorable uploads lists it twice
+      // No later look at the restorable uploads lists it twice (nothing is to happen, so there
+      // is no event to wait for: the element used to look again 2.5 s after its first look).
+      await p.waitForTimeout(3000);
       assert.equal(await prompt.locator("li").count(), 1, "the entry is listed once");
       await shot(p, "22-reload-file-changed", { element: "ferry-uploader" });
 
       // The real file continues where it stopped.
-      await emulator.faults({});
+      await hold.release();
       chooser = await pick(p, prompt.getByRole("button", { name: /Choose reload-me\.bin/ }));
       await chooser.setFiles(f.path);
       const [s] = await settle(p, { timeout: 90000 });

@@ -45,6 +45,10 @@ async function launch(opts = {}) {
     acceptDownloads: false,
   });
   const page = context.pages()[0] || (await context.newPage());
+  // File choosers are intercepted from the start. Playwright intercepts them only while a
+  // listener exists and does not await turning that on, so a listener added just before a
+  // click may come too late; this one is in force long before the first navigation ends.
+  page.on("filechooser", () => {});
   const problems = [];
   page.on("pageerror", (e) => problems.push(`pageerror: ${e.message}`));
   page.on("console", (m) => {
@@ -179,7 +183,7 @@ function fileInput(page, sel = "ferry-uploader") {
   return page.locator(`${sel} input[type=file]:not([webkitdirectory])`).first();
 }
 
-// Waits until every listed task of the element is settled, returns their snapshots.
+// Waits until every listed task of the element is settled and drawn, returns their snapshots.
 async function settle(page, opts = {}) {
   const sel = opts.selector || "ferry-uploader";
   const states = opts.states || ["done", "rapid", "failed", "canceled"];
@@ -188,11 +192,101 @@ async function settle(page, opts = {}) {
     const tasks = el ? el.tasks : [];
     return tasks.length >= n && tasks.every((t) => states.includes(t.state));
   }, [sel, states, opts.count || 1], { timeout: opts.timeout || 60000, polling: 100 });
+  await rendered(page, sel); // what the element shows of it, too
   return page.evaluate((sel) => document.querySelector(sel).tasks.map((t) => t.snapshot()), sel);
 }
 
 async function waitTask(page, predicate, arg, timeout = 60000) {
   await page.waitForFunction(predicate, arg, { timeout, polling: 50 });
+}
+
+// rendered waits until the element has drawn what it was last told (it renders rows in an
+// animation frame: one frame more and that has run) and no transition is running in it.
+async function rendered(page, sel = "ferry-uploader") {
+  await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+  await page.waitForFunction((sel) => document.querySelector(sel).shadowRoot.getAnimations()
+    .every((a) => a.effect.getTiming().iterations === Infinity), sel, { polling: "raf", timeout: 10000 });
+}
+
+// until polls fn (which may be async) every 50 ms until it returns something truthy, and
+// returns that; past the deadline it fails with what(), the state that was waited on.
+async function until(fn, { timeout = 60000, what = () => "a condition" } = {}) {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`waited ${timeout} ms for ${await what()}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+// The engine's checkpoints as the page's origin stores them (IndexedDB "ferry", store
+// "checkpoints", one JSON string per upload; see wasm/PROTOCOL.md): [{id, name, path, size,
+// acknowledged}], acknowledged being the bytes of the parts the data plane took.
+function checkpoints(page) {
+  return page.evaluate(() => new Promise((resolve, reject) => {
+    const open = indexedDB.open("ferry");
+    // No database yet: none is created here (the engine creates it with its store).
+    let none = false;
+    open.onupgradeneeded = () => { none = true; open.transaction.abort(); };
+    open.onerror = () => (none ? resolve([]) : reject(open.error));
+    open.onsuccess = () => {
+      const db = open.result;
+      if (!db.objectStoreNames.contains("checkpoints")) { db.close(); resolve([]); return; }
+      const all = db.transaction("checkpoints").objectStore("checkpoints").getAll();
+      all.onerror = () => { db.close(); reject(all.error); };
+      all.onsuccess = () => {
+        db.close();
+        resolve(all.result.map((json) => {
+          const cp = JSON.parse(json);
+          return { id: cp.id, name: cp.name, path: cp.path, size: cp.size, acknowledged: (cp.parts || []).reduce((n, p) => n + p.s, 0) };
+        }));
+      };
+    };
+  }));
+}
+
+// waitCheckpoint waits until the checkpoint of the upload of `name` records at least
+// `acknowledged` bytes (the engine writes it as each part is acknowledged), and returns it.
+async function waitCheckpoint(page, name, acknowledged = 1, timeout = 60000) {
+  let seen = [];
+  return until(async () => {
+    seen = await checkpoints(page);
+    return seen.find((cp) => cp.name === name && cp.acknowledged >= acknowledged);
+  }, { timeout, what: () => `a checkpoint of ${name} with ${acknowledged} bytes acknowledged; stored: ${JSON.stringify(seen)}` });
+}
+
+// The Web Locks of the page's origin that own uploads ("ferry:<checkpoint id>"), held and
+// asked for, whichever page or worker holds or asks.
+async function uploadLocks(page) {
+  const q = await page.evaluate(() => navigator.locks.query());
+  const names = (list) => list.map((l) => l.name).filter((n) => n.startsWith("ferry:"));
+  return { held: names(q.held), pending: names(q.pending) };
+}
+
+// holdParts lets the first `after` parts of every multipart upload through to the data
+// plane and holds the later ones (unanswered), so an upload stays under way with a known
+// number of parts acknowledged, however fast or slow the machine. release() sends the held
+// parts on and lets the rest through.
+async function holdParts(context, after) {
+  const held = [];
+  let holding = true;
+  const pattern = `${env.emulator}/cos/**`;
+  const handler = (route) => {
+    const u = new URL(route.request().url());
+    const n = Number(u.searchParams.get("partNumber"));
+    if (holding && route.request().method() === "PUT" && n > after) held.push(route);
+    else route.continue().catch(() => {});
+  };
+  await context.route(pattern, handler);
+  return {
+    async release() {
+      holding = false;
+      await context.unroute(pattern, handler).catch(() => {});
+      // Parts of a page that went away cannot be sent on: that is fine.
+      await Promise.all(held.splice(0).map((r) => r.continue().catch(() => {})));
+    },
+  };
 }
 
 // runs fn with a browser; on failure it saves a screenshot named after the test.
@@ -211,4 +305,5 @@ async function withBrowser(t, fn, opts) {
   }
 }
 
-module.exports = { env, MiB, launch, makeFile, makePNG, copyFile, emulator, assertStored, shot, fileInput, settle, waitTask, withBrowser, pathOf };
+module.exports = { env, MiB, launch, makeFile, makePNG, copyFile, emulator, assertStored, shot, fileInput, settle, waitTask, withBrowser, pathOf,
+  rendered, until, checkpoints, waitCheckpoint, uploadLocks, holdParts };

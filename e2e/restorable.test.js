@@ -6,7 +6,7 @@
 const { test, describe, afterEach } = require("node:test");
 const assert = require("node:assert/strict");
 const fs = require("node:fs");
-const { env, MiB, makeFile, emulator, shot, fileInput, settle, waitTask, withBrowser, pathOf } = require("./lib");
+const { env, MiB, makeFile, emulator, shot, fileInput, settle, waitTask, withBrowser, pathOf, until, waitCheckpoint, uploadLocks, holdParts } = require("./lib");
 
 const run = Date.now().toString(36);
 
@@ -19,14 +19,16 @@ describe("restorable uploads", () => {
 
   test("a page view with nothing to restore asks no token", async (t) => {
     await withBrowser(t, async ({ context, page: p }) => {
+      // Counted as routed: a token call of the first look is counted before its answer, so
+      // before the look ends.
       const tokenCalls = [];
-      context.on("request", (r) => {
-        if (new URL(r.url()).pathname === "/v1/token" && r.method() === "POST") tokenCalls.push(r.url());
+      await context.route(`${env.url}/v1/token`, (r) => {
+        if (r.request().method() === "POST") tokenCalls.push(r.request().url());
+        r.continue().catch(() => {});
       });
       await p.goto(`${env.url}/?path=/e2e-${run}/notoken/`);
       // The element starts its engine when visible and looks for restorable uploads.
       await waitTask(p, () => { const el = document.querySelector("ferry-uploader"); return el && Array.isArray(el._restorable); });
-      await p.waitForTimeout(300);
       assert.deepEqual(tokenCalls, [], "no POST /v1/token to find nothing to restore");
       // The same count sees the token an upload needs.
       const f = makeFile("notoken.bin", 1000);
@@ -40,22 +42,55 @@ describe("restorable uploads", () => {
   test("a page that goes away while a new one starts: the new one lists its upload at its first look", async (t) => {
     const f = makeFile("going-away.bin", 16 * MiB + 3);
     const dir = `/e2e-${run}/going-away/`;
-    await emulator.faults({ latency: "150ms" });
     await withBrowser(t, async ({ context, page: old }) => {
+      // The old page's upload stays under way (parts past the second are held: the browser
+      // ends with them), so it owns the upload until it goes away, however quickly the new
+      // page starts.
+      await holdParts(context, 2);
       await old.goto(`${env.url}/?path=${dir}&part-size=1MiB&concurrency=2`);
       await fileInput(old).setInputFiles(f.path);
-      await waitTask(old, () => { const t = document.querySelector("ferry-uploader").tasks[0]; return t && t.state === "uploading" && t.snapshot().fraction > 0.1; });
-      await old.waitForTimeout(1200); // a checkpoint is written
-      // The new page starts its engine while the old one still uploads (and owns the upload);
-      // the old one goes away a moment later, as a reload's old page does.
+      const cp = await waitCheckpoint(old, f.name, 2 * MiB);
+      const lock = `ferry:${cp.id}`;
+      assert.ok((await uploadLocks(old)).held.includes(lock), "the old page owns the upload");
+      // The new page starts its engine while the old one still uploads; the old one goes
+      // away once the new one's first look waits for the upload's lock, as a reload's old
+      // page does.
       const p = await context.newPage();
       await p.goto(`${env.url}/?path=${dir}&part-size=1MiB&concurrency=2`);
-      await p.evaluate(() => document.querySelector("ferry-uploader").client.ready());
-      await p.waitForTimeout(500);
+      const looked = () => p.evaluate(() => Array.isArray(document.querySelector("ferry-uploader")._restorable));
+      await until(async () => {
+        if ((await uploadLocks(p)).pending.includes(lock)) return true;
+        // A first look that ended unseen waiting called the upload busy (the engine waits for
+        // a held lock only within its lock grace, 3 s after its start).
+        assert.ok(!(await looked()), "the new page's first look waits for the lock the old page holds");
+        return false;
+      }, { what: () => `the new page's engine to ask for ${lock}` });
       await old.close();
       const prompt = p.locator("ferry-uploader .resume");
       await prompt.locator("li").first().waitFor({ timeout: 20000 });
       assert.match(await prompt.locator("li").first().innerText(), /going-away\.bin/);
+    });
+  });
+
+  test("engine settings set after the element started its engine: the first look still lists the upload", async (t) => {
+    const f = makeFile("late-settings.bin", 12 * MiB + 5);
+    const dir = `/e2e-${run}/late-settings/`;
+    await withBrowser(t, async ({ context, page: p }) => {
+      await holdParts(context, 2);
+      await p.goto(`${env.url}/?path=${dir}&part-size=1MiB&concurrency=2`);
+      await fileInput(p).setInputFiles(f.path);
+      await waitCheckpoint(p, f.name, 2 * MiB);
+      // After the reload the page's script, which sets part-size and concurrency from the
+      // query, runs only once the element has started its engine (as a slow script would).
+      let engineStarted;
+      const started = new Promise((resolve) => { engineStarted = resolve; });
+      p.on("request", (r) => { if (r.url().endsWith("/ferry.wasm")) engineStarted(); });
+      await context.route(`${env.url}/demo.js`, async (route) => { await started; await route.continue(); });
+      p.on("dialog", (d) => d.accept());
+      await p.reload({ waitUntil: "load" });
+      const prompt = p.locator("ferry-uploader .resume");
+      await prompt.locator("li").first().waitFor({ timeout: 20000 });
+      assert.match(await prompt.locator("li").first().innerText(), /late-settings\.bin/);
     });
   });
 
@@ -64,16 +99,14 @@ describe("restorable uploads", () => {
     const b = makeFile("discard-b.bin", 12 * MiB + 2);
     const dir = `/e2e-${run}/discard/`;
     const full = `/users/dev-user${dir}`;
-    await emulator.faults({ latency: "150ms" });
-    await withBrowser(t, async ({ page: p }) => {
+    await withBrowser(t, async ({ context, page: p }) => {
       p.on("dialog", (d) => d.accept());
-      await p.goto(`${env.url}/?path=${dir}&part-size=1MiB&concurrency=2`);
+      // Both uploads stay under way until the reload, their first two parts acknowledged. A
+      // slot for every part of both files: held parts of one never starve the other.
+      await holdParts(context, 2);
+      await p.goto(`${env.url}/?path=${dir}&part-size=1MiB&concurrency=32`);
       await fileInput(p).setInputFiles([a.path, b.path]);
-      await waitTask(p, () => {
-        const ts = document.querySelector("ferry-uploader").tasks;
-        return ts.length === 2 && ts.every((t) => t.state === "uploading" && t.snapshot().fraction > 0.1);
-      });
-      await p.waitForTimeout(1200); // the engine writes its checkpoints at most every second
+      for (const f of [a, b]) await waitCheckpoint(p, f.name, 2 * MiB);
       await p.reload({ waitUntil: "load" });
 
       // The first look finds both (the element no longer looks twice).

@@ -1047,6 +1047,7 @@ svg { width: 100%; height: 100%; display: block; }
       this._frame = 0;
       this._notices = [];
       this._restorable = null;
+      this._warm = false; // seen: the engine is wanted (see _warmUp)
       this._resumeHidden = false;
       this._announced = new Map();
       this._resuming = new Set(); // ids of restorable entries handed to the engine
@@ -1100,6 +1101,10 @@ svg { width: 100%; height: 100%; display: block; }
           this._client = null;
           this._restorable = null;
         }
+        // A visible element looks for restorable uploads with a client of its settings: again
+        // when the old client's look ended with it, or first when the token URL came late
+        // (once, after all the settings a script sets in a row).
+        if (this._warm && !this._client) queueMicrotask(() => { if (!this._client) this._warmUp(); });
         return;
       }
       this._t = null;
@@ -1129,21 +1134,24 @@ svg { width: 100%; height: 100%; display: block; }
     }
 
     async _warmUp() {
+      this._warm = true;
       if (!this.getAttribute("token-url")) return;
       const client = this._ensureClient();
       try {
         await client.ready();
       } catch (e) {
-        this._notice(this.t("engineFailed", { message: e.message }));
+        if (client === this._client) this._notice(this.t("engineFailed", { message: e.message }));
         return;
       }
-      this._loadRestorable();
+      if (client === this._client) this._loadRestorable();
     }
 
     async _loadRestorable(again) {
       if (this._restorable && !again) return;
+      const client = this._ensureClient();
       try {
-        const list = await this._ensureClient().restorable();
+        const list = await client.restorable();
+        if (client !== this._client) return; // replaced meanwhile: the new client looks itself
         // Leave out what this page uploads or is resuming; keep the entries already shown
         // (with any message they carry), by id.
         const mine = new Set(Array.from(this._items.values()).map((it) => it.snap.path));
@@ -1152,6 +1160,7 @@ svg { width: 100%; height: 100%; display: block; }
           .filter((e) => !mine.has(e.path) && !this._resuming.has(e.id))
           .map((e) => (shown.has(e.id) ? Object.assign(shown.get(e.id), { fraction: e.fraction }) : e));
       } catch (e) {
+        if (client !== this._client) return;
         this._restorable = this._restorable || [];
       }
       this._renderResume();

@@ -40,3 +40,14 @@ ensure_chromium() {
   CHROMIUM_PATH=$(command -v chromium)
   export CHROMIUM_PATH
 }
+
+# ensure_stress_ng: stress-ng, the CPU hog of `scripts/test --under-load`; installed with
+# apt-get when missing.
+ensure_stress_ng() {
+  command -v stress-ng >/dev/null 2>&1 && return 0
+  [ "$(id -u)" = 0 ] ||
+    die "stress-ng is missing and this is not root: run 'sudo apt-get install -y stress-ng' and re-run"
+  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq stress-ng >/dev/null) ||
+    die "installing stress-ng with apt-get failed: --under-load needs it to keep a core busy"
+  command -v stress-ng >/dev/null 2>&1 || die "stress-ng is still missing after apt-get install"
+}
