@@ -6,7 +6,6 @@ import (
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
-	"encoding/base32"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -36,17 +35,11 @@ type WebhookEvent struct {
 	ConfirmedAt string `json:"confirmedAt"`
 }
 
-// newWebhookID returns "whk_" and 128 random bits in lower-case base32 (26 characters).
-// Random rather than derived or counted: instances share no state (Lambda, Workers), a
-// collision takes about 2^64 ids, and it tells a receiver nothing about the upload or the
-// volume of uploads.
-func newWebhookID() string {
-	var b [16]byte
-	rand.Read(b[:]) // never fails (crypto/rand panics instead)
-	return "whk_" + webhookIDEncoding.EncodeToString(b[:])
-}
-
-var webhookIDEncoding = base32.NewEncoding("abcdefghijklmnopqrstuvwxyz234567").WithPadding(base32.NoPadding)
+// newWebhookID returns "whk_" and 128 random bits in lower-case base32 (26 characters,
+// crypto/rand.Text). Random rather than derived or counted: instances share no state
+// (Lambda, Workers), a collision takes about 2^64 ids, and it tells a receiver nothing
+// about the upload or the volume of uploads.
+func newWebhookID() string { return "whk_" + strings.ToLower(rand.Text()) }
 
 // Delivery: up to 4 attempts, 3 s each, pausing 0.5, 1 and 2 s; retried on network
 // errors, 408, 429 and 5xx.
