@@ -70,15 +70,7 @@ func TestHashingResumes(t *testing.T) {
 	second := &hashLog{}
 	cfg = h.config()
 	cfg.Checkpoints, cfg.Hasher = store, second
-	b := h.engine(cfg)
-	list, err := b.Restorable(ctx)
-	if err != nil || len(list) != 1 {
-		t.Fatalf("restorable %v %v", list, err)
-	}
-	task, err := b.Restore(ctx, list[0].ID, src, engine.UploadOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	task := restoreOnly(t, ctx, h.engine(cfg), src)
 	res, err := task.Wait(ctx)
 	if err != nil {
 		t.Fatal(err)

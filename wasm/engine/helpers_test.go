@@ -322,3 +322,18 @@ func ctxTimeout(t *testing.T, d time.Duration) context.Context {
 	t.Cleanup(cancel)
 	return ctx
 }
+
+// restoreOnly lists what e can restore, which must be exactly one upload, and resumes it
+// with src: what every reload test does after its page went away.
+func restoreOnly(t *testing.T, ctx context.Context, e *engine.Engine, src engine.Source) *engine.Task {
+	t.Helper()
+	list, err := e.Restorable(ctx)
+	if err != nil || len(list) != 1 {
+		t.Fatalf("restorable after the reload: %+v %v", list, err)
+	}
+	task, err := e.Restore(ctx, list[0].ID, src, engine.UploadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return task
+}

@@ -161,15 +161,7 @@ func TestLateConfirmAfterReload(t *testing.T) {
 				}
 			}
 			cfg.Driver = &engine.SMHDriver{Doer: smhhttp.Doer{Client: &http.Client{Transport: hook}}, RequestTimeout: 20 * time.Second}
-			e := h.engine(cfg)
-			list, err := e.Restorable(ctx)
-			if err != nil || len(list) != 1 {
-				t.Fatalf("restorable %v %v", list, err)
-			}
-			again, err := e.Restore(ctx, list[0].ID, src, engine.UploadOptions{})
-			if err != nil {
-				t.Fatal(err)
-			}
+			again := restoreOnly(t, ctx, h.engine(cfg), src)
 			res, err := again.Wait(ctx)
 			if err != nil {
 				t.Fatalf("resume: %v (files %v)", err, h.filesUnder(prefix+dir[1:]))

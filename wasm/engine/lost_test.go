@@ -330,15 +330,7 @@ func TestLostConfirmAnswerReload(t *testing.T) {
 
 	cfg = h.config()
 	cfg.Checkpoints = store
-	e := h.engine(cfg)
-	list, err := e.Restorable(ctx)
-	if err != nil || len(list) != 1 {
-		t.Fatalf("restorable %v %v", list, err)
-	}
-	again, err := e.Restore(ctx, list[0].ID, src, engine.UploadOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	again := restoreOnly(t, ctx, h.engine(cfg), src)
 	res, err := again.Wait(ctx)
 	if err != nil {
 		t.Fatal(err)

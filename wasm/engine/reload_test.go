@@ -71,14 +71,7 @@ func resumeAfterReload(t *testing.T, h *harness, store *frozenStore, src engine.
 	cfg.Sender = log.sender(cfg.Sender)
 	e := h.engine(cfg)
 	ctx := ctxTimeout(t, time.Minute)
-	list, err := e.Restorable(ctx)
-	if err != nil || len(list) != 1 {
-		t.Fatalf("restorable after the reload: %+v %v", list, err)
-	}
-	task, err := e.Restore(ctx, list[0].ID, src, engine.UploadOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	task := restoreOnly(t, ctx, e, src)
 	res, err := task.Wait(ctx)
 	if err != nil {
 		t.Fatal(err)
