@@ -89,7 +89,7 @@ func (h *handler) postConfirm(w http.ResponseWriter, r *http.Request) error {
 	size := int64(file.Size)
 	l.add(slog.Int64("size", size), slog.String("filePath", joinPath(file.Path)))
 	switch {
-	case !file.PathGiven || len(file.Path) == 0 || !underPrefix(file.Path, sc.Prefix, true):
+	case len(file.Path) == 0 || !underPrefix(file.Path, sc.Prefix, true):
 		// Where the file went cannot be trusted, so nothing is deleted there.
 		l.add(slog.String("unchecked", "the confirmed file's path is missing or outside the area"))
 		return errPolicy("the service confirmed the upload but did not place it in your area %s; it was not accepted", sc.PrefixString())
@@ -114,7 +114,7 @@ func (h *handler) checkTask(sc *scope, st *smh.UploadState) (v *Error, cancel bo
 	if why := checkSegments(st.Path); why != "" {
 		return errPolicy("the upload's path is not acceptable: %s", why), true
 	}
-	if st.UploadID != "" && !st.PartsGiven {
+	if st.UploadID != "" && st.Parts == nil { // missing or null; [] is a list
 		return errPolicy("the service's answer lists no parts for this multipart upload, so its size could not be checked"), false
 	}
 	var size int64

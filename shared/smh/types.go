@@ -90,18 +90,17 @@ type File struct {
 	MetaData         map[string]string `json:"metaData,omitempty"`
 	Labels           []string          `json:"labels,omitempty"`
 
-	// SizeGiven and PathGiven say whether the answer carried size and path: a missing
-	// size must not read as an empty file, nor a missing path as nothing to check.
-	SizeGiven, PathGiven bool `json:"-"`
+	// SizeGiven says whether the answer carried size: a missing size must not read as an
+	// empty file. (A missing path needs no flag: it decodes as nil.)
+	SizeGiven bool `json:"-"`
 }
 
-// UnmarshalJSON decodes a file object, noting which of size and path it carried.
+// UnmarshalJSON decodes a file object, noting whether it carried size.
 func (f *File) UnmarshalJSON(b []byte) error {
 	type plain File
 	var v struct {
 		plain
-		Size *Int64    `json:"size"` // shallower than plain's: these take the values
-		Path *[]string `json:"path"`
+		Size *Int64 `json:"size"` // shallower than plain's: this one takes the value
 	}
 	if err := json.Unmarshal(b, &v); err != nil {
 		return err
@@ -109,9 +108,6 @@ func (f *File) UnmarshalJSON(b []byte) error {
 	*f = File(v.plain)
 	if v.Size != nil {
 		f.Size, f.SizeGiven = *v.Size, true
-	}
-	if v.Path != nil && *v.Path != nil {
-		f.Path, f.PathGiven = *v.Path, true
 	}
 	return nil
 }
@@ -153,22 +149,4 @@ type UploadState struct {
 	UploadID                   string      `json:"uploadId,omitempty"`
 	Parts                      []Part      `json:"parts"`
 	UploadPartInfo             *UploadInfo `json:"uploadPartInfo,omitempty"`
-	PartsGiven                 bool        `json:"-"` // the answer carried a parts list
-}
-
-// UnmarshalJSON decodes an upload state, noting whether it carried a parts list.
-func (s *UploadState) UnmarshalJSON(b []byte) error {
-	type plain UploadState
-	var v struct {
-		plain
-		Parts *[]Part `json:"parts"`
-	}
-	if err := json.Unmarshal(b, &v); err != nil {
-		return err
-	}
-	*s = UploadState(v.plain)
-	if v.Parts != nil && *v.Parts != nil {
-		s.Parts, s.PartsGiven = *v.Parts, true
-	}
-	return nil
 }
