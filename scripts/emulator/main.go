@@ -1,8 +1,11 @@
-// Command emulator serves the local SMH emulator (package shared/smhemu):
+// Command emulator serves a local emulator of a storage provider:
 //
-//	go run ./scripts/emulator -addr 127.0.0.1:9100 [-data DIR] [-libraries FILE] [-v]
+//	go run ./scripts/emulator [-provider smh|pds|gokuai] -addr 127.0.0.1:9100 [-data DIR] [-libraries FILE] [-v]
 //
-// Without -data all state is in memory; with it, everything survives a restart.
+// -provider picks the service, smh by default: the SMH emulator of shared/smhemu, whose
+// libraries -libraries replaces. The Alibaba PDS and Gokuai emulators do not exist yet:
+// asking for one fails at start (exit status 1) and says so. Without -data all state is in
+// memory; with it, everything survives a restart. -v logs every request.
 package main
 
 import (
@@ -36,11 +39,15 @@ func main() {
 func run(ctx context.Context, args []string, stdout, stderr io.Writer, ready func(url string)) error {
 	fs := flag.NewFlagSet("emulator", flag.ContinueOnError)
 	fs.SetOutput(stderr)
+	provider := fs.String("provider", "smh", "the service to emulate: smh, pds or gokuai")
 	addr := fs.String("addr", "127.0.0.1:9100", "address to listen on")
 	data := fs.String("data", "", "directory for persistent state (default: in memory)")
-	libFile := fs.String("libraries", "", "JSON file of libraries (default: smhdev and smhmedia)")
+	libFile := fs.String("libraries", "", "smh: JSON file of libraries (default: smhdev and smhmedia)")
 	verbose := fs.Bool("v", false, "log every request")
 	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if err := checkProvider(*provider); err != nil {
 		return err
 	}
 	level := slog.LevelWarn
@@ -84,6 +91,30 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, ready fun
 		return err
 	}
 	return nil
+}
+
+// providerError is run's error for a -provider it cannot serve: one of Ferry's providers
+// whose emulator does not exist yet, or a name it does not know.
+type providerError struct {
+	provider string
+	planned  bool // pds or gokuai: its emulator is still to be written
+}
+
+func (e *providerError) Error() string {
+	if e.planned {
+		return fmt.Sprintf("the %s emulator does not exist yet; only -provider smh runs today", e.provider)
+	}
+	return fmt.Sprintf("unknown provider %q: use smh, pds or gokuai", e.provider)
+}
+
+func checkProvider(p string) error {
+	switch p {
+	case "smh":
+		return nil
+	case "pds", "gokuai":
+		return &providerError{provider: p, planned: true}
+	}
+	return &providerError{provider: p}
 }
 
 func describe(w io.Writer, base, data string, libs []smhemu.Library) {

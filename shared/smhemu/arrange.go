@@ -23,7 +23,7 @@ type TokenRequest struct {
 func (e *Emulator) IssueToken(library string, req TokenRequest) (string, error) {
 	lib, ok := e.libs[library]
 	if !ok {
-		return "", ErrLibraryNotFound.with("no library %q", library)
+		return "", ErrLibraryNotFound.With("no library %q", library)
 	}
 	grants, err := parseGrants(strings.Join(req.Grants, ","))
 	if err != nil {
@@ -35,7 +35,7 @@ func (e *Emulator) IssueToken(library string, req TokenRequest) (string, error) 
 	}
 	req.Period = min(max(req.Period, MinPeriod), MaxPeriod)
 	var v string
-	err = e.update(func() error {
+	err = e.kit.Update(func() error {
 		t, err := e.issueLocked(lib, req)
 		if t != nil {
 			v = t.Value
@@ -50,12 +50,12 @@ func (e *Emulator) CreateSpace(library string) (string, error) {
 	lib, ok := e.libs[library]
 	switch {
 	case !ok:
-		return "", ErrLibraryNotFound.with("no library %q", library)
+		return "", ErrLibraryNotFound.With("no library %q", library)
 	case !lib.MultiTenant:
 		return "", ErrNotMultiSpaceLibrary
 	}
 	id := newSpaceID()
-	err := e.update(func() error {
+	err := e.kit.Update(func() error {
 		e.st.Libraries[library].Spaces[id] = &space{ID: id, Created: e.now(), MultiAlbum: lib.MultiAlbum, Nodes: map[string]*node{}}
 		return nil
 	})
@@ -81,7 +81,7 @@ func (e *Emulator) MakeDir(library, spaceID, dirPath string) error {
 	if err != nil {
 		return err
 	}
-	return e.update(func() error {
+	return e.kit.Update(func() error {
 		sps, err := e.spacesLocked(library, cmp.Or(spaceID, "-"))
 		if err != nil {
 			return err
@@ -98,7 +98,7 @@ func (e *Emulator) mkdirAllLocked(sp *space, p []string) error {
 		case n == nil:
 			sp.Nodes[pathKey(p[:i])] = newNode(now, nil)
 		case !n.isDir():
-			return ErrSameNameExists.with("/%s is a file", pathKey(p[:i]))
+			return ErrSameNameExists.With("/%s is a file", pathKey(p[:i]))
 		}
 	}
 	return nil
@@ -111,7 +111,7 @@ func (e *Emulator) PutFile(library, spaceID, filePath string, data []byte) error
 	if err != nil {
 		return err
 	}
-	ref, err := e.store.write(bytes.NewReader(data), int64(len(data)))
+	ref, err := e.kit.WriteBlob(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
 		return err
 	}
@@ -120,7 +120,7 @@ func (e *Emulator) PutFile(library, spaceID, filePath string, data []byte) error
 	if err != nil {
 		return err
 	}
-	err = e.update(func() error {
+	err = e.kit.Update(func() error {
 		sps, err := e.spacesLocked(library, cmp.Or(spaceID, "-"))
 		if err != nil {
 			return err
@@ -132,7 +132,7 @@ func (e *Emulator) PutFile(library, spaceID, filePath string, data []byte) error
 		return err
 	})
 	if err != nil {
-		e.store.remove(ref.ID)
+		e.kit.RemoveBlob(ref.ID)
 	}
 	return err
 }
@@ -143,7 +143,7 @@ func (e *Emulator) ReadFile(library, spaceID, filePath string) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	e.mu.Lock()
+	e.kit.Lock()
 	sps, err := e.spacesLocked(library, cmp.Or(spaceID, "-"))
 	var fd *fileData
 	if err == nil {
@@ -153,14 +153,14 @@ func (e *Emulator) ReadFile(library, spaceID, filePath string) ([]byte, error) {
 			err = ErrFileNotFound
 		}
 	}
-	e.mu.Unlock()
+	e.kit.Unlock()
 	if err != nil {
 		return nil, err
 	}
-	r, err := openContent(e.store, fd.Blobs)
+	r, err := e.kit.OpenContent(fd.Blobs)
 	if err != nil {
 		return nil, err
 	}
 	defer r.Close()
-	return io.ReadAll(io.NewSectionReader(r, 0, r.size))
+	return io.ReadAll(io.NewSectionReader(r, 0, r.Size()))
 }

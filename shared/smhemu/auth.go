@@ -19,7 +19,7 @@ func accessToken(r *http.Request, rt *route) (string, error) {
 	}
 	switch {
 	case q != "" && h != "" && q != h:
-		return "", ErrInvalidParameter.with("access_token and the Authorization header name different tokens")
+		return "", ErrInvalidParameter.With("access_token and the Authorization header name different tokens")
 	case q != "":
 		return q, nil
 	case h != "":
@@ -51,10 +51,10 @@ func (t *token) extend(now time.Time) {
 }
 
 // authLocked checks the library of the route and the request's token, and slides the
-// token's expiry: every authenticated call renews it. The caller holds e.mu.
+// token's expiry: every authenticated call renews it. The caller holds the state lock.
 func (e *Emulator) authLocked(c *call) (*token, error) {
 	if _, ok := e.libs[c.rt.lib]; !ok {
-		return nil, ErrLibraryNotFound.with("no library %q", c.rt.lib)
+		return nil, ErrLibraryNotFound.With("no library %q", c.rt.lib)
 	}
 	v, err := accessToken(c.r, c.rt)
 	if err != nil {
@@ -66,7 +66,7 @@ func (e *Emulator) authLocked(c *call) (*token, error) {
 		return nil, ErrInvalidAccessToken
 	}
 	if t.Library != c.rt.lib {
-		return nil, ErrInvalidAccessToken.with("the access token belongs to another library")
+		return nil, ErrInvalidAccessToken.With("the access token belongs to another library")
 	}
 	t.extend(now)
 	return t, nil
@@ -87,14 +87,14 @@ func (e *Emulator) authSpaceLocked(c *call) (*token, *space, error) {
 func (e *Emulator) spaceFor(t *token, lib, spaceID string) (*space, error) {
 	l := e.libs[lib]
 	if !l.MultiTenant && spaceID != "-" {
-		return nil, ErrSpaceNotFound.with("library %q is single-tenant: its only space is \"-\"", lib)
+		return nil, ErrSpaceNotFound.With("library %q is single-tenant: its only space is \"-\"", lib)
 	}
 	if t != nil && len(t.Spaces) > 0 && !slices.Contains(t.Spaces, spaceID) {
-		return nil, ErrAccessTokenNotMatchSpace.with("the access token is for space %s", strings.Join(t.Spaces, ","))
+		return nil, ErrAccessTokenNotMatchSpace.With("the access token is for space %s", strings.Join(t.Spaces, ","))
 	}
 	sp := e.st.Libraries[lib].Spaces[spaceID]
 	if sp == nil {
-		return nil, ErrSpaceNotFound.with("no space %q in library %q", spaceID, lib)
+		return nil, ErrSpaceNotFound.With("no space %q in library %q", spaceID, lib)
 	}
 	return sp, nil
 }

@@ -23,25 +23,25 @@ func (e *Emulator) dataPut(c *call) error {
 	if rt.op == opDataPartPut {
 		n, err := strconv.Atoi(rt.query.Get("partNumber"))
 		if err != nil || n < 1 || n > maxPartNumber {
-			return ErrInvalidArgument.with("partNumber must be an integer within 1..%d", maxPartNumber)
+			return ErrInvalidArgument.With("partNumber must be an integer within 1..%d", maxPartNumber)
 		}
 		if uploadID = rt.query.Get("uploadId"); uploadID == "" {
-			return ErrInvalidArgument.with("uploadId is required with partNumber")
+			return ErrInvalidArgument.With("uploadId is required with partNumber")
 		}
 		num = n
 	}
 	if err := e.verifyPut(c.r.Header.Get("Authorization"), c.r.Header.Get("x-cos-security-token"), dataPrefix+rt.key, uploadID); err != nil {
 		return err
 	}
-	e.mu.Lock()
+	e.kit.Lock()
 	ck := e.st.objects[rt.key]
 	u := e.st.Uploads[ck]
-	e.mu.Unlock()
+	e.kit.Unlock()
 	switch {
 	case u == nil:
 		return ErrNoSuchUpload
 	case u.Multipart != (rt.op == opDataPartPut):
-		return ErrInvalidArgument.with("this upload takes a single PUT without partNumber and uploadId")
+		return ErrInvalidArgument.With("this upload takes a single PUT without partNumber and uploadId")
 	case u.Multipart && uploadID != u.UploadID:
 		return ErrNoSuchUpload
 	}
@@ -52,7 +52,7 @@ func (e *Emulator) dataPut(c *call) error {
 	case size > maxPartSize:
 		return ErrEntityTooLarge
 	}
-	ref, err := e.store.write(c.body, size)
+	ref, err := e.kit.WriteBlob(c.body, size)
 	if err != nil {
 		e.log.Warn("data plane: body not stored", "requestId", c.id, "err", err)
 		return ErrIncompleteBody
@@ -68,26 +68,24 @@ func (e *Emulator) dataPut(c *call) error {
 
 // commitPart records a received blob as part num of u, replacing an earlier one.
 func (e *Emulator) commitPart(u *upload, num int, ref blobRef) error {
-	e.mu.Lock()
-	defer e.mu.Unlock()
+	e.kit.Lock()
+	defer e.kit.Unlock()
 	if e.st.Uploads[u.ConfirmKey] != u { // confirmed or canceled meanwhile
-		e.store.remove(ref.ID)
+		e.kit.RemoveBlob(ref.ID)
 		return ErrNoSuchUpload
 	}
 	p := &part{Number: num, Blob: ref, Modified: e.now()}
-	if e.disk != nil {
-		if err := e.disk.savePart(u.ConfirmKey, p); err != nil {
-			e.store.remove(ref.ID)
-			return err
-		}
+	if err := e.kit.SavePart(u.ConfirmKey, p); err != nil {
+		e.kit.RemoveBlob(ref.ID)
+		return err
 	}
 	old := u.Parts[num]
 	u.Parts[num] = p
 	if old != nil {
-		e.store.remove(old.Blob.ID) // an open task's part belongs to it alone
+		e.kit.RemoveBlob(old.Blob.ID) // an open task's part belongs to it alone
 	}
-	e.stats.trackUpload(u.ConfirmKey, "/"+pathKey(u.Path), u.partsSize())
-	e.stats.stored(u.ConfirmKey, ref.Size)
+	e.kit.TrackUpload(u.ConfirmKey, "/"+pathKey(u.Path), u.partsSize())
+	e.kit.CountStored(u.ConfirmKey, ref.Size)
 	return nil
 }
 
@@ -102,7 +100,7 @@ func (e *Emulator) dataGet(c *call) error {
 		fd      *fileData
 		modTime time.Time
 	)
-	e.mu.Lock()
+	e.kit.Lock()
 	if l := e.st.Libraries[rt.lib]; l != nil {
 		if sp := l.Spaces[rt.space]; sp != nil {
 			if n := sp.get(rt.path); n != nil && n.File != nil {
@@ -110,11 +108,11 @@ func (e *Emulator) dataGet(c *call) error {
 			}
 		}
 	}
-	e.mu.Unlock()
+	e.kit.Unlock()
 	if fd == nil {
 		return ErrNoSuchKey
 	}
-	r, err := openContent(e.store, fd.Blobs)
+	r, err := e.kit.OpenContent(fd.Blobs)
 	if err != nil {
 		return ErrNoSuchKey
 	}
@@ -123,6 +121,6 @@ func (e *Emulator) dataGet(c *call) error {
 	h.Set("ETag", fd.ETag)
 	h.Set("x-cos-hash-crc64ecma", crcString(fd.CRC64))
 	h.Set("Content-Type", fd.ContentType)
-	http.ServeContent(c.w, c.r, "", modTime, io.NewSectionReader(r, 0, r.size))
+	http.ServeContent(c.w, c.r, "", modTime, io.NewSectionReader(r, 0, r.Size()))
 	return nil
 }

@@ -22,7 +22,7 @@ func (e *Emulator) dirCreate(c *call) error {
 	}
 	var final []string
 	var created *node
-	err = e.update(func() error {
+	err = e.kit.Update(func() error {
 		t, sp, err := e.authSpaceLocked(c)
 		if err != nil {
 			return err
@@ -32,14 +32,14 @@ func (e *Emulator) dirCreate(c *call) error {
 		}
 		p := c.rt.path
 		if len(p) == 0 {
-			return ErrEmptyPath.with("the root exists already")
+			return ErrEmptyPath.With("the root exists already")
 		}
 		if err := checkDirPath(e.libs[c.rt.lib], sp, p); err != nil {
 			return err
 		}
 		for i := 1; i < len(p); i++ {
 			if n := sp.get(p[:i]); n != nil && !n.isDir() {
-				return ErrSameNameExists.with("/%s is a file", pathKey(p[:i]))
+				return ErrSameNameExists.With("/%s is a file", pathKey(p[:i]))
 			}
 		}
 		final = slices.Clone(p)
@@ -81,7 +81,7 @@ type dirObject struct {
 // dirInfo serves GET …?info of a directory.
 func (e *Emulator) dirInfo(c *call) error {
 	var ans dirObject
-	err := e.update(func() error {
+	err := e.kit.Update(func() error {
 		_, sp, err := e.authSpaceLocked(c)
 		if err != nil {
 			return err
@@ -107,7 +107,7 @@ func (e *Emulator) dirInfo(c *call) error {
 
 // dirHead serves HEAD of a directory: 200 or 404.
 func (e *Emulator) dirHead(c *call) error {
-	err := e.update(func() error {
+	err := e.kit.Update(func() error {
 		_, sp, err := e.authSpaceLocked(c)
 		if err == nil && !sp.isDir(c.rt.path) {
 			err = ErrDirectoryNotFound
@@ -127,7 +127,7 @@ func (e *Emulator) dirDelete(c *call) error {
 	if c.rt.query.Get("permanent") == "1" {
 		grants = grantsRmdirP
 	}
-	err := e.update(func() error {
+	err := e.kit.Update(func() error {
 		t, sp, err := e.authSpaceLocked(c)
 		if err != nil {
 			return err
@@ -137,12 +137,12 @@ func (e *Emulator) dirDelete(c *call) error {
 		}
 		p := c.rt.path
 		if len(p) == 0 {
-			return ErrEmptyPath.with("the root cannot be deleted")
+			return ErrEmptyPath.With("the root cannot be deleted")
 		}
 		if !sp.isDir(p) {
 			return ErrDirectoryNotFound
 		}
-		e.releaseLocked(sp.removeTree(p))
+		e.kit.Release(sp.removeTree(p)...)
 		if parent := sp.get(p[:len(p)-1]); parent != nil {
 			parent.Modified = e.now()
 		}

@@ -16,6 +16,10 @@
 // Go tests arrange and inspect state without HTTP through IssueToken, PutFile, MakeDir,
 // CreateSpace, ReadFile, Files, OpenUploads, Stats, SetFaults, ExpireNow and Reset.
 //
+// This package is the SMH half of an emulator built on shared/emukit, which brings the
+// provider-neutral half: the test-control API, fault injection, stats, persistence and the
+// Server plumbing. FaultConfig, Stats and Error are the kit's types.
+//
 // When in doubt the emulator refuses, as the real service would. Every error is a typed
 // *Error with the service's status and code, rendered in one place as
 // {"code","message","requestId"} (COS XML <Error> on the data plane), and every answer

@@ -5,38 +5,28 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"os"
-	"path/filepath"
-	"sync"
-	"sync/atomic"
 	"time"
+
+	"github.com/ferry-upload/ferry/shared/emukit"
 )
 
 // Emulator is the emulated service as an http.Handler: the SMH API under /api/v1/, the
-// data plane under /cos/ and the test-control API under /_emulator/.
+// data plane under /cos/ and the test-control API under /_emulator/. It is the SMH half
+// of an emulator built on shared/emukit, which serves the test-control API, injects
+// faults, counts stats and persists the state.
 type Emulator struct {
 	libs  map[string]Library
 	order []string // library ids in configuration order
 	now   func() time.Time
 	log   *slog.Logger
-	store blobStore
-	disk  *persister // nil in memory
-
-	mu sync.Mutex // guards st and the pending lists
-	st *state
-	// Blobs and part files to delete once the state that no longer needs them is saved.
-	pendingBlobs []blobRef
-	pendingParts []string
-
-	faults  faultEngine
-	stats   statsRecorder
-	stalled atomic.Int64 // connections that stalls hold now (tests wait on it)
-
-	done      chan struct{} // closed by Close: ends stalls and injected latency
-	closeOnce sync.Once
+	kit   *emukit.Kit
+	st    *state // guarded by kit.Lock
 
 	handlers map[op]func(*call) error
 }
+
+// stateVersion is the version of state.json this emulator reads and writes.
+const stateVersion = 1
 
 // New builds an Emulator. With opts.DataDir it loads the state a previous Emulator left
 // there (or starts a new one).
@@ -48,7 +38,7 @@ func New(opts Options) (*Emulator, error) {
 	if err := validateLibraries(libs); err != nil {
 		return nil, err
 	}
-	e := &Emulator{libs: map[string]Library{}, now: opts.Now, log: opts.Logger, done: make(chan struct{})}
+	e := &Emulator{libs: map[string]Library{}, now: opts.Now, log: opts.Logger}
 	for _, l := range libs {
 		e.libs[l.ID] = l
 		e.order = append(e.order, l.ID)
@@ -59,32 +49,17 @@ func New(opts Options) (*Emulator, error) {
 	if e.log == nil {
 		e.log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	e.stats.reset()
 	e.handlers = e.handlerTable()
-	if opts.DataDir == "" {
-		e.store = newStoreMem()
-		e.st = newState()
-	} else {
-		dir, err := filepath.Abs(opts.DataDir)
-		if err != nil {
-			return nil, err
-		}
-		if err := os.MkdirAll(dir, 0o755); err != nil {
-			return nil, err
-		}
-		ds, err := newStoreDisk(dir)
-		if err != nil {
-			return nil, err
-		}
-		e.store, e.disk = ds, &persister{dir: dir}
-		if e.st, err = e.disk.load(e.store); err != nil {
-			return nil, err
-		}
+	kit, err := emukit.New(emukit.Config{Provider: provider{e}, DataDir: opts.DataDir, StateVersion: stateVersion,
+		Logger: e.log, CORS: smhCORS})
+	if err != nil {
+		return nil, err
 	}
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	e.ensureSpaces()
-	if err := e.saveLocked(); err != nil {
+	e.kit, e.st = kit, newState()
+	if err := kit.Load(e.st, e.loadedLocked); err != nil {
+		return nil, err
+	}
+	if err := kit.Update(func() error { e.ensureSpaces(); return nil }); err != nil {
 		return nil, err
 	}
 	return e, nil
@@ -131,81 +106,14 @@ func (e *Emulator) ensureSpaces() {
 
 // Close ends pending stalls and flushes the state to disk. The Emulator must not be used
 // afterwards.
-func (e *Emulator) Close() error {
-	e.closeOnce.Do(func() { close(e.done) })
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	return e.saveLocked()
-}
-
-// update runs fn with the state locked and then persists it (with a DataDir), so that
-// whatever fn changed is on disk before the caller answers.
-func (e *Emulator) update(fn func() error) error {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	err := fn()
-	if serr := e.saveLocked(); serr != nil {
-		e.log.Error("saving state", "err", serr)
-		// Delete nothing now: an orphan (swept at the next start) beats a state that
-		// points at deleted bytes.
-		e.pendingBlobs, e.pendingParts = nil, nil
-		if err == nil {
-			err = serr
-		}
-		return err
-	}
-	e.collectLocked()
-	return err
-}
-
-func (e *Emulator) saveLocked() error {
-	if e.disk == nil {
-		return nil
-	}
-	return e.disk.saveState(e.st)
-}
+func (e *Emulator) Close() error { return e.kit.Close() }
 
 // ServeHTTP serves the API, the data plane and the test-control routes.
-func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	start := time.Now()
-	c := &call{w: &statusWriter{ResponseWriter: w}, r: r, id: newRequestID(), body: r.Body}
-	rt, perr := parseRoute(r.Method, r.URL.EscapedPath(), r.URL.RawQuery)
-	c.rt = rt
-	if rt.plane != planeTest {
-		c.w.record = func(outcome string, injected bool) { e.stats.request(rt.name, outcome, injected) }
-	}
-	h := w.Header()
-	h.Set("X-Request-Id", c.id)
-	if rt.plane == planeData {
-		h.Set("x-cos-request-id", c.id)
-		c.body = e.countBody(r.Body, rt)
-	}
-	setCORS(h, r)
-	defer e.finish(c, start)
-	if rt.op == opPreflight {
-		e.preflight(c)
-		return
-	}
-	if rt.plane != planeTest && rt.op != opUnmatched && e.injectFault(c) {
-		return
-	}
-	err := perr
-	if err == nil {
-		err = e.dispatch(c)
-	}
-	if err != nil {
-		e.writeError(c, err)
-	}
-}
-
-func (e *Emulator) finish(c *call, start time.Time) {
-	c.w.commit() // a handler that wrote nothing: net/http answers 200 once it returns
-	e.log.Info("request", "method", c.r.Method, "route", c.rt.name, "status", c.w.outcome(),
-		"requestId", c.id, "duration", time.Since(start).Round(time.Microsecond))
-}
+func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) { e.kit.ServeHTTP(w, r) }
 
 func (e *Emulator) handlerTable() map[op]func(*call) error {
 	return map[op]func(*call) error{
+		opPreflight:         e.preflight,
 		opTokenCreate:       e.tokenCreate,
 		opTokenRenew:        e.tokenRenew,
 		opTokenDelete:       e.tokenDelete,
@@ -231,13 +139,6 @@ func (e *Emulator) handlerTable() map[op]func(*call) error {
 		opDataPut:           e.dataPut,
 		opDataPartPut:       e.dataPut,
 		opDataGet:           e.dataGet,
-		opTestHealthz:       e.testHealthz,
-		opTestReset:         e.testReset,
-		opTestFaults:        e.testFaults,
-		opTestExpire:        e.testExpire,
-		opTestFiles:         e.testFiles,
-		opTestUploads:       e.testUploads,
-		opTestStats:         e.testStats,
 	}
 }
 

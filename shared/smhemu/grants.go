@@ -45,7 +45,7 @@ func parseGrants(s string) ([]string, error) {
 			continue
 		}
 		if !slices.Contains(Grants, g) {
-			return nil, ErrInvalidGrant.with("unknown grant %q", g)
+			return nil, ErrInvalidGrant.With("unknown grant %q", g)
 		}
 		if !slices.Contains(out, g) {
 			out = append(out, g)
@@ -68,5 +68,5 @@ func (t *token) require(set []string, what string) error {
 	if t.hasAny(set) {
 		return nil
 	}
-	return ErrNoPermission.with("%s needs one of the grants %s", what, strings.Join(set, ", "))
+	return ErrNoPermission.With("%s needs one of the grants %s", what, strings.Join(set, ", "))
 }

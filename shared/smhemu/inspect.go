@@ -29,7 +29,7 @@ func (e *Emulator) Files(library, spaceID string) ([]FileInfo, error) {
 	}
 	var items []item
 	var need []*fileData
-	e.mu.Lock()
+	e.kit.Lock()
 	spaces, err := e.spacesLocked(library, spaceID)
 	for _, sp := range spaces {
 		for k, n := range sp.Nodes {
@@ -41,13 +41,13 @@ func (e *Emulator) Files(library, spaceID string) ([]FileInfo, error) {
 			}
 		}
 	}
-	e.mu.Unlock()
+	e.kit.Unlock()
 	if err != nil {
 		return nil, err
 	}
 	e.computeDigests(need)
-	e.mu.Lock()
-	defer e.mu.Unlock()
+	e.kit.Lock()
+	defer e.kit.Unlock()
 	out := make([]FileInfo, 0, len(items))
 	for _, it := range items {
 		out = append(out, FileInfo{Space: it.space, Path: it.path, Size: it.fd.Size, SHA256: it.fd.SHA256, CRC64: crcString(it.fd.CRC64)})
@@ -61,14 +61,14 @@ func (e *Emulator) Files(library, spaceID string) ([]FileInfo, error) {
 func (e *Emulator) spacesLocked(library, spaceID string) ([]*space, error) {
 	l := e.st.Libraries[library]
 	if l == nil {
-		return nil, ErrLibraryNotFound.with("no library %q", library)
+		return nil, ErrLibraryNotFound.With("no library %q", library)
 	}
 	if spaceID == "" {
 		return slices.Collect(maps.Values(l.Spaces)), nil
 	}
 	sp := l.Spaces[spaceID]
 	if sp == nil {
-		return nil, ErrSpaceNotFound.with("no space %q in library %q", spaceID, library)
+		return nil, ErrSpaceNotFound.With("no space %q in library %q", spaceID, library)
 	}
 	return []*space{sp}, nil
 }
@@ -91,8 +91,8 @@ type UploadInfo struct {
 // OpenUploads lists the open (unconfirmed, uncanceled) upload tasks of a library, of one
 // space or (spaceID "") of all, oldest first.
 func (e *Emulator) OpenUploads(library, spaceID string) ([]UploadInfo, error) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
+	e.kit.Lock()
+	defer e.kit.Unlock()
 	if _, err := e.spacesLocked(library, spaceID); err != nil {
 		return nil, err
 	}
@@ -119,26 +119,20 @@ func (e *Emulator) OpenUploads(library, spaceID string) ([]UploadInfo, error) {
 // Stats returns the request, fault and data-plane counters. A request is counted before
 // its client can see any of its answer (or its connection dropped), so a client that saw
 // an answer finds it in the stats.
-func (e *Emulator) Stats() Stats { return e.stats.snapshot() }
+func (e *Emulator) Stats() Stats { return e.kit.Stats() }
 
 // SetFaults replaces the fault configuration (the zero value clears it) and restarts
 // the fault streams from its seed.
-func (e *Emulator) SetFaults(cfg FaultConfig) error {
-	if err := cfg.validate(); err != nil {
-		return err
-	}
-	e.faults.set(cfg)
-	return nil
-}
+func (e *Emulator) SetFaults(cfg FaultConfig) error { return e.kit.SetFaults(cfg) }
 
 // Faults returns the fault configuration in force.
-func (e *Emulator) Faults() FaultConfig { return e.faults.config() }
+func (e *Emulator) Faults() FaultConfig { return e.kit.Faults() }
 
 // ExpireNow makes every token (tokens) and every data-plane signature (uploads) issued
 // so far expire now. Upload tasks stay open: renew them for new signatures. It returns
 // how many tokens and open upload tasks it expired.
 func (e *Emulator) ExpireNow(tokens, uploads bool) (expiredTokens, expiredUploads int, err error) {
-	err = e.update(func() error {
+	err = e.kit.Update(func() error {
 		now := e.now()
 		if tokens {
 			for _, t := range e.st.Tokens {
@@ -159,25 +153,24 @@ func (e *Emulator) ExpireNow(tokens, uploads bool) (expiredTokens, expiredUpload
 
 // Reset drops all state: files, upload tasks, tokens, spaces created at run time,
 // faults and stats. Configured libraries and spaces remain, empty.
-func (e *Emulator) Reset() error {
-	e.faults.set(FaultConfig{})
-	e.stats.reset()
-	return e.update(func() error {
-		old := e.st
-		for _, l := range old.Libraries {
-			for _, sp := range l.Spaces {
-				e.releaseLocked(sp.removeTreeAll())
-			}
+func (e *Emulator) Reset() error { return e.kit.Reset() }
+
+// resetLocked drops the SMH state (the kit has cleared faults and stats and saves it).
+func (e *Emulator) resetLocked() error {
+	old := e.st
+	for _, l := range old.Libraries {
+		for _, sp := range l.Spaces {
+			e.kit.Release(sp.removeTreeAll()...)
 		}
-		for _, u := range old.Uploads {
-			e.dropTaskLocked(u)
-			for _, p := range u.Parts {
-				e.releaseLocked([]blobRef{p.Blob})
-			}
+	}
+	for _, u := range old.Uploads {
+		e.dropTaskLocked(u)
+		for _, p := range u.Parts {
+			e.kit.Release(p.Blob)
 		}
-		e.st = &state{SignKey: old.SignKey, SigSerial: old.SigSerial, SigExpiredThrough: old.SigSerial,
-			Tokens: map[string]*token{}, Libraries: map[string]*libState{}, Uploads: map[string]*upload{}, objects: map[string]string{}}
-		e.ensureSpaces()
-		return nil
-	})
+	}
+	e.st = &state{SignKey: old.SignKey, SigSerial: old.SigSerial, SigExpiredThrough: old.SigSerial,
+		Tokens: map[string]*token{}, Libraries: map[string]*libState{}, Uploads: map[string]*upload{}, objects: map[string]string{}}
+	e.ensureSpaces()
+	return nil
 }

@@ -26,11 +26,11 @@ func (e *Emulator) dirList(c *call) error {
 	order, dir, filter := q.Get("order_by"), cmp.Or(q.Get("order_by_type"), "asc"), q.Get("filter")
 	if !slices.Contains([]string{"", "name", "modificationTime", "size", "creationTime"}, order) ||
 		!slices.Contains([]string{"asc", "desc"}, dir) || !slices.Contains([]string{"", "onlyDir", "onlyFile"}, filter) {
-		return ErrInvalidParameter.with("order_by, order_by_type or filter has an unknown value")
+		return ErrInvalidParameter.With("order_by, order_by_type or filter has an unknown value")
 	}
 	var ans listing
 	var entries []child
-	err := e.update(func() error {
+	err := e.kit.Update(func() error {
 		_, sp, err := e.authSpaceLocked(c)
 		if err != nil {
 			return err
@@ -111,7 +111,7 @@ func pageBounds(q map[string][]string, total int) (from, to int, next string, er
 		}
 		n, err := strconv.Atoi(v[0])
 		if err != nil || n < 0 {
-			return 0, true, ErrInvalidParameter.with("%s must be a non-negative integer", k)
+			return 0, true, ErrInvalidParameter.With("%s must be a non-negative integer", k)
 		}
 		return n, true, nil
 	}
@@ -131,11 +131,11 @@ func pageBounds(q map[string][]string, total int) (from, to int, next string, er
 			limit = 50
 		}
 		if limit < 1 || limit > 1000 {
-			return 0, 0, "", ErrInvalidParameter.with("limit must be within 1..1000")
+			return 0, 0, "", ErrInvalidParameter.With("limit must be within 1..1000")
 		}
 		if m := q["marker"]; len(m) > 0 && m[0] != "" {
 			if from, err = strconv.Atoi(m[0]); err != nil || from < 0 || from > total {
-				return 0, 0, "", ErrInvalidParameter.with("marker is not one this listing handed out")
+				return 0, 0, "", ErrInvalidParameter.With("marker is not one this listing handed out")
 			}
 		}
 		to = min(from+limit, total)
@@ -148,7 +148,7 @@ func pageBounds(q map[string][]string, total int) (from, to int, next string, er
 			limit = 20
 		}
 		if limit < 1 || limit > 1000 {
-			return 0, 0, "", ErrInvalidParameter.with("limit must be within 1..1000")
+			return 0, 0, "", ErrInvalidParameter.With("limit must be within 1..1000")
 		}
 		from = min(offset, total)
 		return from, min(from+limit, total), "", nil
@@ -160,7 +160,7 @@ func pageBounds(q map[string][]string, total int) (from, to int, next string, er
 		size = 20
 	}
 	if page < 1 || size < 1 || size > 1000 {
-		return 0, 0, "", ErrInvalidParameter.with("page must be at least 1 and page_size within 1..1000")
+		return 0, 0, "", ErrInvalidParameter.With("page must be at least 1 and page_size within 1..1000")
 	}
 	from = min((page-1)*size, total)
 	return from, min(from+size, total), "", nil

@@ -75,7 +75,7 @@ func checkFilePath(lib Library, sp *space, p []string) error {
 		return nil
 	}
 	if fileKind(p[len(p)-1]) == "file" {
-		return ErrExtnameNotAllowed.with("%q is not an image or video", p[len(p)-1])
+		return ErrExtnameNotAllowed.With("%q is not an image or video", p[len(p)-1])
 	}
 	switch {
 	case sp.MultiAlbum && len(p) == 1:

@@ -3,10 +3,12 @@ package smhemu
 import (
 	"encoding/json"
 	"time"
+
+	"github.com/ferry-upload/ferry/shared/emukit"
 )
 
-// state is everything the emulator knows; e.mu guards it. With a DataDir it is persisted
-// on every mutation (persist.go), except the parts of upload tasks, which each live in a
+// state is everything the emulator knows; e.kit.Lock guards it. With a DataDir the kit
+// persists it on every mutation (e.kit.Update), except the parts of upload tasks, which each live in a
 // small file of their own so that a part PUT does not rewrite the whole state.
 type state struct {
 	SignKey []byte `json:"signKey"`
@@ -98,16 +100,16 @@ type upload struct {
 	Parts map[int]*part `json:"-"` // persisted one file per part
 }
 
-// part is one received body: a multipart part, or (number 1) a simple upload's body.
-type part struct {
-	Number   int       `json:"number"`
-	Blob     blobRef   `json:"blob"`
-	Modified time.Time `json:"modified"`
-}
+// blobRef names an immutable blob of received bytes with its digests; part is one received
+// body of an open task: a multipart part, or (number 1) a simple upload's body.
+type (
+	blobRef = emukit.BlobRef
+	part    = emukit.Part
+)
 
 func newState() *state {
 	return &state{
-		SignKey:   []byte(randomHex(32)),
+		SignKey:   []byte(emukit.RandomHex(32)),
 		Tokens:    map[string]*token{},
 		Libraries: map[string]*libState{},
 		Uploads:   map[string]*upload{},

@@ -52,7 +52,7 @@ func (rt *route) refuseFlags(method, base string, flags []flagOp) error {
 // the request draws no fault.
 func (rt *route) notEmulated(method, template, what string) error {
 	rt.op, rt.name = opUnmatched, method+" "+template+" (not emulated)"
-	return ErrNotImplemented.with("%s: not emulated", what)
+	return ErrNotImplemented.With("%s: not emulated", what)
 }
 
 // refuseSpaceSub answers 501 for a known sub-resource of a space.

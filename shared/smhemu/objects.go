@@ -109,7 +109,7 @@ func (s *flexSize) UnmarshalJSON(b []byte) error {
 	}
 	n, err := strconv.ParseInt(str, 10, 64)
 	if err != nil || n < 0 {
-		return ErrInvalidParameter.with("size must be a non-negative integer")
+		return ErrInvalidParameter.With("size must be a non-negative integer")
 	}
 	s.set, s.n = true, n
 	return nil
@@ -134,7 +134,7 @@ type unsupportedBody struct {
 
 func (u unsupportedBody) check() error {
 	if u.From != nil || u.CopyFrom != nil || u.LinkTo != nil || u.FromTemplate != nil {
-		return ErrNotImplemented.with("move, copy, symlink and files from templates are not emulated")
+		return ErrNotImplemented.With("move, copy, symlink and files from templates are not emulated")
 	}
 	return nil
 }
@@ -145,7 +145,7 @@ func parseStrategy(s, def string, allowed ...string) (string, error) {
 		return def, nil
 	}
 	if !slices.Contains(allowed, s) {
-		return "", ErrInvalidConflictStrategy.with("conflict_resolution_strategy must be one of %s", strings.Join(allowed, ", "))
+		return "", ErrInvalidConflictStrategy.With("conflict_resolution_strategy must be one of %s", strings.Join(allowed, ", "))
 	}
 	return s, nil
 }

@@ -7,6 +7,8 @@ import (
 	"log/slog"
 	"os"
 	"time"
+
+	"github.com/ferry-upload/ferry/shared/emukit"
 )
 
 // Library kinds.
@@ -89,7 +91,7 @@ func validateLibraries(libs []Library) error {
 	seen := map[string]bool{}
 	for _, l := range libs {
 		switch {
-		case !validID(l.ID):
+		case !emukit.ValidID(l.ID):
 			return fmt.Errorf("smhemu: library id %q: use 1-64 letters, digits, '-' or '_'", l.ID)
 		case seen[l.ID]:
 			return fmt.Errorf("smhemu: library %q configured twice", l.ID)
@@ -104,24 +106,10 @@ func validateLibraries(libs []Library) error {
 		}
 		seen[l.ID] = true
 		for _, s := range l.Spaces {
-			if !validID(s) || s == "-" {
+			if !emukit.ValidID(s) || s == "-" {
 				return fmt.Errorf("smhemu: library %q: bad space id %q", l.ID, s)
 			}
 		}
 	}
 	return nil
-}
-
-// validID accepts the identifiers the emulator hands out and takes in paths.
-func validID(s string) bool {
-	if s == "" || len(s) > 64 {
-		return false
-	}
-	for _, c := range []byte(s) {
-		ok := c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_'
-		if !ok {
-			return false
-		}
-	}
-	return true
 }

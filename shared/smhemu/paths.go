@@ -14,7 +14,7 @@ func splitSegments(escaped string) ([]string, error) {
 	for i, s := range raw {
 		d, err := url.PathUnescape(s)
 		if err != nil || strings.Contains(d, "/") {
-			return nil, ErrInvalidPath.with("segment %d of the path is not valid", i+1)
+			return nil, ErrInvalidPath.With("segment %d of the path is not valid", i+1)
 		}
 		out[i] = d
 	}
@@ -42,7 +42,7 @@ func splitTree(escaped string) (lib, space string, p []string, err error) {
 	}
 	d, err := url.PathUnescape(parts[2])
 	if err != nil {
-		return "", "", nil, ErrInvalidPath.with("the path is not valid percent-encoding")
+		return "", "", nil, ErrInvalidPath.With("the path is not valid percent-encoding")
 	}
 	return ids[0], ids[1], strings.Split(d, "/"), nil
 }
@@ -62,13 +62,13 @@ func validatePath(p []string, dir bool) error {
 func validateName(name string, dir bool) error {
 	switch {
 	case name == "":
-		return ErrInvalidPath.with("a path level is empty")
+		return ErrInvalidPath.With("a path level is empty")
 	case name == "." || name == "..":
-		return ErrInvalidPath.with("%q is not a valid name", name)
+		return ErrInvalidPath.With("%q is not a valid name", name)
 	case !utf8.ValidString(name):
-		return ErrInvalidPath.with("a name is not valid UTF-8")
+		return ErrInvalidPath.With("a name is not valid UTF-8")
 	case strings.ContainsFunc(name, func(r rune) bool { return r < 0x20 || r == 0x7f }):
-		return ErrInvalidPath.with("a name contains a control character")
+		return ErrInvalidPath.With("a name contains a control character")
 	case utf8.RuneCountInString(name) > 255 && dir:
 		return ErrDirectoryNameLength
 	case utf8.RuneCountInString(name) > 255:

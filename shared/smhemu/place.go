@@ -29,14 +29,14 @@ func (e *Emulator) placeLocked(lib Library, sp *space, p []string, strategy stri
 			used -= replaced.File.Size
 		}
 		if used+fd.Size > lib.QuotaBytes {
-			return nil, ErrQuotaLimitReached.with("%d bytes would exceed the quota of %d", fd.Size, lib.QuotaBytes)
+			return nil, ErrQuotaLimitReached.With("%d bytes would exceed the quota of %d", fd.Size, lib.QuotaBytes)
 		}
 	}
 	now := e.now()
 	n := newNode(now, fd)
 	if replaced != nil {
 		n.Created = replaced.Created
-		e.releaseLocked(replaced.File.Blobs)
+		e.kit.Release(replaced.File.Blobs...)
 	}
 	sp.Nodes[pathKey(final)] = n
 	if parent := sp.get(final[:len(final)-1]); parent != nil {
@@ -47,13 +47,13 @@ func (e *Emulator) placeLocked(lib Library, sp *space, p []string, strategy stri
 
 // digest computes a file's fullHash and plain SHA-256 by reading it.
 func (e *Emulator) digest(fd *fileData) (full, plain string, err error) {
-	r, err := openContent(e.store, fd.Blobs)
+	r, err := e.kit.OpenContent(fd.Blobs)
 	if err != nil {
 		return "", "", err
 	}
 	defer r.Close()
 	q := newQuickHasher()
-	if _, err := io.Copy(q, io.NewSectionReader(r, 0, r.size)); err != nil {
+	if _, err := io.Copy(q, io.NewSectionReader(r, 0, r.Size())); err != nil {
 		return "", "", err
 	}
 	_, full, plain = q.sums()
@@ -68,8 +68,8 @@ func (e *Emulator) computeDigests(fds []*fileData) {
 		if err != nil {
 			continue
 		}
-		e.mu.Lock()
+		e.kit.Lock()
 		fd.FullHash, fd.SHA256 = full, plain
-		e.mu.Unlock()
+		e.kit.Unlock()
 	}
 }

@@ -4,16 +4,18 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+
+	"github.com/ferry-upload/ferry/shared/emukit"
 )
 
 // plane says which part of the emulator a request addresses; it picks the error format
-// (JSON or XML), the fault stream and whether the request counts in stats.
-type plane int
+// (JSON or XML) and the fault stream. (The test-control API under /_emulator/ is the
+// kit's: it never reaches parseRoute.)
+type plane = emukit.Plane
 
 const (
-	planeControl plane = iota // the SMH API under /api/v1/
-	planeData                 // the COS-like data plane under /cos/
-	planeTest                 // the test-control API under /_emulator/ (never faulted)
+	planeControl = emukit.PlaneControl // the SMH API under /api/v1/
+	planeData    = emukit.PlaneData    // the COS-like data plane under /cos/
 )
 
 // op is one emulated operation; its name (METHOD route) keys the request stats.
@@ -47,13 +49,6 @@ const (
 	opDataPut
 	opDataPartPut
 	opDataGet
-	opTestHealthz
-	opTestReset
-	opTestFaults
-	opTestExpire
-	opTestFiles
-	opTestUploads
-	opTestStats
 )
 
 const (
@@ -98,13 +93,6 @@ var opNames = map[op]string{
 	opDataPut:           "PUT " + dataBase,
 	opDataPartPut:       "PUT " + dataBase + "?partNumber&uploadId",
 	opDataGet:           "{METHOD} " + dataBase,
-	opTestHealthz:       "GET /_emulator/healthz",
-	opTestReset:         "POST /_emulator/reset",
-	opTestFaults:        "{METHOD} /_emulator/faults",
-	opTestExpire:        "POST /_emulator/expire",
-	opTestFiles:         "GET /_emulator/files",
-	opTestUploads:       "GET /_emulator/uploads",
-	opTestStats:         "GET /_emulator/stats",
 }
 
 // route is a parsed request target.
@@ -126,16 +114,13 @@ func (rt *route) has(flag string) bool { _, ok := rt.query[flag]; return ok }
 // cannot be served. It never panics, whatever the input (see FuzzParseRoute).
 func parseRoute(method, escapedPath, rawQuery string) (*route, error) {
 	rt := &route{op: opUnmatched, query: url.Values{}}
-	switch {
-	case strings.HasPrefix(escapedPath, "/_emulator/"):
-		rt.plane = planeTest
-	case strings.HasPrefix(escapedPath, dataPrefix):
+	if strings.HasPrefix(escapedPath, dataPrefix) {
 		rt.plane = planeData
 	}
 	rt.name = method + " (unmatched)"
 	q, err := url.ParseQuery(rawQuery)
 	if err != nil {
-		return rt, ErrInvalidParameter.with("malformed query string")
+		return rt, ErrInvalidParameter.With("malformed query string")
 	}
 	rt.query = q
 	if method == http.MethodOptions {

@@ -23,8 +23,6 @@ var fileOps = map[fileOpKey]op{
 
 func (rt *route) match(method, p string) error {
 	switch {
-	case rt.plane == planeTest:
-		return rt.matchTest(method, strings.TrimPrefix(p, "/_emulator/"))
 	case rt.plane == planeData:
 		return rt.matchData(method, strings.TrimPrefix(p, dataPrefix))
 	case p == tokenBase || strings.HasPrefix(p, tokenBase+"/"):
@@ -184,7 +182,7 @@ func (rt *route) pickFileOp(method string) error {
 		}
 	}
 	if len(actions) > 1 {
-		return ErrInvalidParameter.with("conflicting actions ?%s", strings.Join(actions, "&"))
+		return ErrInvalidParameter.With("conflicting actions ?%s", strings.Join(actions, "&"))
 	}
 	action := ""
 	if len(actions) == 1 {
@@ -196,9 +194,9 @@ func (rt *route) pickFileOp(method string) error {
 	}
 	switch {
 	case method == http.MethodPost && action == "":
-		return ErrInvalidParameter.with("POST needs ?multipart, ?renew or ?confirm")
+		return ErrInvalidParameter.With("POST needs ?multipart, ?renew or ?confirm")
 	case action != "":
-		return ErrInvalidParameter.with("?%s does not go with %s", action, method)
+		return ErrInvalidParameter.With("?%s does not go with %s", action, method)
 	}
 	return ErrMethodNotAllowed
 }
@@ -206,7 +204,7 @@ func (rt *route) pickFileOp(method string) error {
 func (rt *route) matchData(method, rest string) error {
 	segs, err := splitSegments(rest)
 	if err != nil {
-		return ErrInvalidArgument.with("malformed object key")
+		return ErrInvalidArgument.With("malformed object key")
 	}
 	rt.key = rest
 	switch method {
@@ -232,32 +230,4 @@ func (rt *route) matchData(method, rest string) error {
 		return ErrMethodNotAllowed
 	}
 	return nil
-}
-
-// testRoutes are the test-control routes and their methods.
-var testRoutes = map[string]struct {
-	op      op
-	methods string
-}{
-	"healthz": {opTestHealthz, "GET"},
-	"reset":   {opTestReset, "POST"},
-	"faults":  {opTestFaults, "GET POST"},
-	"expire":  {opTestExpire, "POST"},
-	"files":   {opTestFiles, "GET"},
-	"uploads": {opTestUploads, "GET"},
-	"stats":   {opTestStats, "GET"},
-}
-
-func (rt *route) matchTest(method, rest string) error {
-	w, ok := testRoutes[rest]
-	if !ok {
-		return ErrRouteNotFound
-	}
-	rt.op = w.op
-	for _, m := range strings.Fields(w.methods) {
-		if m == method {
-			return nil
-		}
-	}
-	return ErrMethodNotAllowed
 }

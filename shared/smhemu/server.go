@@ -1,9 +1,9 @@
 package smhemu
 
 import (
-	"net"
 	"net/http"
-	"net/http/httptest"
+
+	"github.com/ferry-upload/ferry/shared/emukit"
 )
 
 // NoListenerURL is the base URL of a Server without a listener. Requests to it work only
@@ -13,10 +13,8 @@ const NoListenerURL = "http://smh.emulator.invalid"
 // Server is the emulator behind a loopback listener (NewServer) or behind an in-memory
 // transport (NewServerNoListener), for tests.
 type Server struct {
-	emu    *Emulator
-	ts     *httptest.Server // nil without a listener
-	url    string
-	client *http.Client
+	emu *Emulator
+	srv *emukit.Server
 }
 
 // NewServer starts an emulator on 127.0.0.1 with a free port.
@@ -25,14 +23,12 @@ func NewServer(opts Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	srv, err := emukit.NewServer(e.kit)
 	if err != nil {
 		e.Close()
 		return nil, err
 	}
-	ts := &httptest.Server{Listener: l, Config: &http.Server{Handler: e}}
-	ts.Start()
-	return &Server{emu: e, ts: ts, url: ts.URL, client: ts.Client()}, nil
+	return &Server{emu: e, srv: srv}, nil
 }
 
 // NewServerNoListener builds an emulator without any socket: requests go through
@@ -44,14 +40,14 @@ func NewServerNoListener(opts Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Server{emu: e, url: NoListenerURL, client: &http.Client{Transport: &memTransport{handler: e}}}, nil
+	return &Server{emu: e, srv: emukit.NewServerNoListener(e.kit, NoListenerURL)}, nil
 }
 
 // URL is the base of the API and data plane, e.g. http://127.0.0.1:41234 (no trailing slash).
-func (s *Server) URL() string { return s.url }
+func (s *Server) URL() string { return s.srv.URL() }
 
 // HTTPClient returns a client that reaches the server (the only way without a listener).
-func (s *Server) HTTPClient() *http.Client { return s.client }
+func (s *Server) HTTPClient() *http.Client { return s.srv.HTTPClient() }
 
 // HTTPHandler returns the emulator as an http.Handler.
 func (s *Server) HTTPHandler() http.Handler { return s.emu }
@@ -61,10 +57,4 @@ func (s *Server) Emulator() *Emulator { return s.emu }
 
 // Close ends pending stalls, stops the listener (waiting for requests in flight) and
 // closes the emulator.
-func (s *Server) Close() {
-	s.emu.closeOnce.Do(func() { close(s.emu.done) })
-	if s.ts != nil {
-		s.ts.Close()
-	}
-	s.emu.Close()
-}
+func (s *Server) Close() { s.srv.Close() }

@@ -36,7 +36,7 @@ func (e *Emulator) mac(parts ...string) string {
 func (e *Emulator) signLocked(objectPath, uploadID string) signature {
 	now := e.now()
 	validity := uploadValidity
-	if d := time.Duration(e.faults.config().ExpireUploadAfter); d > 0 && d < validity {
+	if d := time.Duration(e.kit.Faults().ExpireUploadAfter); d > 0 && d < validity {
 		validity = d
 	}
 	e.st.SigSerial++
@@ -56,7 +56,7 @@ func (e *Emulator) signLocked(objectPath, uploadID string) signature {
 // by POST /_emulator/expire).
 func (e *Emulator) verifyPut(authorization, securityToken, objectPath, uploadID string) error {
 	if authorization == "" {
-		return ErrAccessDenied.with("the Authorization header is missing")
+		return ErrAccessDenied.With("the Authorization header is missing")
 	}
 	v := parseAuthorization(authorization)
 	if v["q-sign-algorithm"] != "hmac-sha256" {
@@ -70,16 +70,16 @@ func (e *Emulator) verifyPut(authorization, securityToken, objectPath, uploadID 
 	if !ok || err1 != nil || err2 != nil || err3 != nil || start > end {
 		return ErrSignatureDoesNotMatch
 	}
-	e.mu.Lock()
+	e.kit.Lock()
 	want := e.mac("PUT", objectPath, uploadID, signTime, serial)
 	wantToken := e.mac("token", serial)
 	expiredThrough := e.st.SigExpiredThrough
-	e.mu.Unlock()
+	e.kit.Unlock()
 	if !hmac.Equal([]byte(v["q-signature"]), []byte(want)) {
 		return ErrSignatureDoesNotMatch
 	}
 	if !hmac.Equal([]byte(securityToken), []byte(wantToken)) {
-		return ErrAccessDenied.with("the x-cos-security-token header is missing or does not match")
+		return ErrAccessDenied.With("the x-cos-security-token header is missing or does not match")
 	}
 	if e.now().UnixMilli() >= end || n <= expiredThrough {
 		return ErrRequestExpired
@@ -120,9 +120,9 @@ func (e *Emulator) verifyGet(lib, spaceID string, p []string, expires, sig strin
 	if err != nil {
 		return ErrAccessDenied
 	}
-	e.mu.Lock()
+	e.kit.Lock()
 	want := e.mac("GET", lib, spaceID, pathKey(p), expires)
-	e.mu.Unlock()
+	e.kit.Unlock()
 	if !hmac.Equal([]byte(sig), []byte(want)) {
 		return ErrSignatureDoesNotMatch
 	}

@@ -32,7 +32,7 @@ func (e *Emulator) spaceCreate(c *call) error {
 		return err
 	}
 	var id string
-	err := e.update(func() error {
+	err := e.kit.Update(func() error {
 		t, lib, err := e.spaceLibLocked(c, grantsNewSpace, "create space")
 		if err != nil {
 			return err
@@ -67,7 +67,7 @@ func (e *Emulator) spaceList(c *call) error {
 	if v := q.Get("limit"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 || n > 1000 {
-			return ErrInvalidParameter.with("limit must be within 1..1000")
+			return ErrInvalidParameter.With("limit must be within 1..1000")
 		}
 		limit = n
 	}
@@ -76,7 +76,7 @@ func (e *Emulator) spaceList(c *call) error {
 		Marker     string       `json:"marker,omitempty"`
 		NextMarker string       `json:"nextMarker,omitempty"`
 	}{List: []spaceEntry{}, Marker: q.Get("marker")}
-	err := e.update(func() error {
+	err := e.kit.Update(func() error {
 		_, lib, err := e.spaceLibLocked(c, grantsSpaces, "list spaces")
 		if err != nil {
 			return err
@@ -105,7 +105,7 @@ func (e *Emulator) spaceList(c *call) error {
 // spaceDelete serves DELETE /api/v1/space/{lib}/{space} (admin or delete_space): the
 // space, its files and its open upload tasks go (204).
 func (e *Emulator) spaceDelete(c *call) error {
-	err := e.update(func() error {
+	err := e.kit.Update(func() error {
 		t, lib, err := e.spaceLibLocked(c, grantsRmSpace, "delete space")
 		if err != nil {
 			return err
@@ -114,12 +114,12 @@ func (e *Emulator) spaceDelete(c *call) error {
 		if err != nil {
 			return err
 		}
-		e.releaseLocked(sp.removeTreeAll())
+		e.kit.Release(sp.removeTreeAll()...)
 		for _, u := range e.st.Uploads {
 			if u.Library == lib.ID && u.Space == sp.ID {
 				e.dropTaskLocked(u)
 				for _, p := range u.Parts {
-					e.releaseLocked([]blobRef{p.Blob})
+					e.kit.Release(p.Blob)
 				}
 			}
 		}

@@ -30,13 +30,13 @@ func (e *Emulator) taskLocked(c *call, grants []string, what string) (*token, *s
 // uploadRenew serves POST …/{confirmKey}?renew: fresh signed headers for a multipart task.
 func (e *Emulator) uploadRenew(c *call) error {
 	var ans uploadInfo
-	err := e.update(func() error {
+	err := e.kit.Update(func() error {
 		_, _, u, err := e.taskLocked(c, grantsBegin, "renew upload")
 		if err != nil {
 			return err
 		}
 		if !u.Multipart {
-			return ErrNotMultipartUpload.with("only multipart upload tasks are renewed; begin a simple upload again")
+			return ErrNotMultipartUpload.With("only multipart upload tasks are renewed; begin a simple upload again")
 		}
 		u.Sig = e.signLocked(dataPrefix+u.ObjectKey, u.UploadID)
 		ans = u.info(c.r.Host)
@@ -72,7 +72,7 @@ type taskState struct {
 // simple upload task lists no parts).
 func (e *Emulator) uploadState(c *call) error {
 	var ans taskState
-	err := e.update(func() error {
+	err := e.kit.Update(func() error {
 		_, _, u, err := e.taskLocked(c, grantsState, "upload state")
 		if err != nil {
 			return err
@@ -100,14 +100,14 @@ func (e *Emulator) uploadState(c *call) error {
 
 // uploadCancel serves DELETE …/{confirmKey}?upload: drops the task and its parts.
 func (e *Emulator) uploadCancel(c *call) error {
-	err := e.update(func() error {
+	err := e.kit.Update(func() error {
 		_, _, u, err := e.taskLocked(c, grantsBegin, "cancel upload")
 		if err != nil {
 			return err
 		}
 		e.dropTaskLocked(u)
 		for _, p := range u.Parts {
-			e.releaseLocked([]blobRef{p.Blob})
+			e.kit.Release(p.Blob)
 		}
 		return nil
 	})
@@ -120,7 +120,7 @@ func (e *Emulator) uploadCancel(c *call) error {
 func (e *Emulator) dropTaskLocked(u *upload) {
 	delete(e.st.Uploads, u.ConfirmKey)
 	delete(e.st.objects, u.ObjectKey)
-	e.pendingParts = append(e.pendingParts, u.ConfirmKey)
+	e.kit.ReleaseParts(u.ConfirmKey)
 }
 
 // crcParam is the confirm body's crc64: a decimal string (a JSON number is taken too).
@@ -136,7 +136,7 @@ func (p *crcParam) UnmarshalJSON(b []byte) error {
 	}
 	v, err := strconv.ParseUint(s, 10, 64)
 	if err != nil {
-		return ErrInvalidParameter.with("crc64 must be an unsigned decimal number")
+		return ErrInvalidParameter.With("crc64 must be an unsigned decimal number")
 	}
 	p.set, p.v = true, v
 	return nil
@@ -154,7 +154,7 @@ func (e *Emulator) uploadConfirm(c *call) error {
 		return err
 	}
 	var ans fileObject
-	err := e.update(func() error {
+	err := e.kit.Update(func() error {
 		t, sp, u, err := e.taskLocked(c, grantsConfirm, "confirm upload")
 		if err != nil {
 			return err
@@ -168,7 +168,7 @@ func (e *Emulator) uploadConfirm(c *call) error {
 			return err
 		}
 		if body.Crc64.set && body.Crc64.v != fd.CRC64 {
-			return ErrBadCrc64.with("crc64 %d given, the received bytes have %d", body.Crc64.v, fd.CRC64)
+			return ErrBadCrc64.With("crc64 %d given, the received bytes have %d", body.Crc64.v, fd.CRC64)
 		}
 		fd.uploadMeta = mergeMeta(u.uploadMeta, body.uploadMeta)
 		mayOverwrite := u.Force || t.hasAny([]string{"admin", "space_admin", "upload_file_force"})
@@ -177,7 +177,7 @@ func (e *Emulator) uploadConfirm(c *call) error {
 			return err
 		}
 		e.dropTaskLocked(u)
-		e.stats.trackUpload(u.ConfirmKey, "/"+pathKey(final), fd.Size)
+		e.kit.TrackUpload(u.ConfirmKey, "/"+pathKey(final), fd.Size)
 		ans = newFileObject(final, sp.get(final))
 		return nil
 	})
@@ -194,13 +194,13 @@ func assemble(u *upload) (*fileData, error) {
 	n := len(nums)
 	switch {
 	case !u.Multipart && u.Parts[1] == nil:
-		return nil, ErrUploadIncomplete.with("the body of this simple upload has not arrived")
+		return nil, ErrUploadIncomplete.With("the body of this simple upload has not arrived")
 	case n == 0:
-		return nil, ErrUploadIncomplete.with("no part has arrived")
+		return nil, ErrUploadIncomplete.With("no part has arrived")
 	case nums[n-1] != n:
 		for i, num := range nums {
 			if num != i+1 {
-				return nil, ErrUploadIncomplete.with("part %d is missing (parts must be contiguous from 1)", i+1)
+				return nil, ErrUploadIncomplete.With("part %d is missing (parts must be contiguous from 1)", i+1)
 			}
 		}
 	}
@@ -209,7 +209,7 @@ func assemble(u *upload) (*fileData, error) {
 	for i, num := range nums {
 		b := u.Parts[num].Blob
 		if i < n-1 && b.Size < quickBlock {
-			return nil, ErrPartTooSmall.with("part %d has %d bytes; every part but the last needs at least 1 MiB", num, b.Size)
+			return nil, ErrPartTooSmall.With("part %d has %d bytes; every part but the last needs at least 1 MiB", num, b.Size)
 		}
 		raw, _ := hex.DecodeString(b.MD5)
 		md5s.Write(raw)
@@ -218,7 +218,7 @@ func assemble(u *upload) (*fileData, error) {
 		fd.Blobs = append(fd.Blobs, b)
 	}
 	if u.Declared >= 0 && fd.Size != u.Declared {
-		return nil, ErrUploadIncomplete.with("received %d bytes; the task announced %d", fd.Size, u.Declared)
+		return nil, ErrUploadIncomplete.With("received %d bytes; the task announced %d", fd.Size, u.Declared)
 	}
 	fd.ETag = `"` + fd.Blobs[0].MD5 + `"`
 	if u.Multipart {

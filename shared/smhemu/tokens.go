@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/ferry-upload/ferry/shared/emukit"
 )
 
 // Token periods in seconds: the default, and the bounds a period is clamped to.
@@ -95,14 +97,14 @@ func (e *Emulator) tokenCreate(c *call) error {
 		SessionID: q.Get("session_id"), Grants: grants, Period: parsePeriod(q.Get("period")),
 	}
 	var ans tokenAnswer
-	err = e.update(func() error {
+	err = e.kit.Update(func() error {
 		t, err := e.issueLocked(lib, req)
 		if err != nil {
 			return err
 		}
 		t.AttachInfo = body.AttachInfo
 		ans = t.answer(e.now())
-		e.log.Info("token issued", "library", lib.ID, "token", redact(t.Value), "grants", strings.Join(grants, ","), "spaces", strings.Join(req.Spaces, ","))
+		e.log.Info("token issued", "library", lib.ID, "token", emukit.Redact(t.Value), "grants", strings.Join(grants, ","), "spaces", strings.Join(req.Spaces, ","))
 		return nil
 	})
 	if err != nil {
@@ -117,11 +119,11 @@ func (e *Emulator) issueLocked(lib Library, req TokenRequest) (*token, error) {
 		if len(req.Spaces) == 0 && !slices.ContainsFunc(req.Grants, func(g string) bool {
 			return g == "admin" || g == "create_space" || g == "delete_space"
 		}) {
-			return nil, ErrEmptySpaceID.with("library %q is multi-tenant: space_id is required unless the grant includes admin, create_space or delete_space", lib.ID)
+			return nil, ErrEmptySpaceID.With("library %q is multi-tenant: space_id is required unless the grant includes admin, create_space or delete_space", lib.ID)
 		}
 		for _, s := range req.Spaces {
 			if e.st.Libraries[lib.ID].Spaces[s] == nil {
-				return nil, ErrSpaceNotFound.with("no space %q in library %q", s, lib.ID)
+				return nil, ErrSpaceNotFound.With("no space %q in library %q", s, lib.ID)
 			}
 		}
 	} else {
@@ -138,7 +140,7 @@ func (e *Emulator) issueLocked(lib Library, req TokenRequest) (*token, error) {
 		Value: newAccessToken(), Library: lib.ID, Spaces: req.Spaces, UserID: req.UserID,
 		ClientID: req.ClientID, SessionID: req.SessionID, Grants: req.Grants, Period: req.Period, Created: now,
 	}
-	if d := e.faults.config().ExpireTokenAfter; d > 0 {
+	if d := e.kit.Faults().ExpireTokenAfter; d > 0 {
 		t.HardExpiry = now.Add(time.Duration(d))
 	}
 	t.extend(now)
@@ -157,7 +159,7 @@ func (e *Emulator) pruneTokensLocked(now time.Time) {
 // tokenRenew serves POST /api/v1/token/{lib}/{token}: the same period again from now.
 func (e *Emulator) tokenRenew(c *call) error {
 	var ans tokenAnswer
-	err := e.update(func() error {
+	err := e.kit.Update(func() error {
 		t, err := e.namedTokenLocked(c)
 		if err != nil {
 			return err
@@ -174,7 +176,7 @@ func (e *Emulator) tokenRenew(c *call) error {
 
 // tokenDelete serves DELETE /api/v1/token/{lib}/{token}; no secret needed.
 func (e *Emulator) tokenDelete(c *call) error {
-	err := e.update(func() error {
+	err := e.kit.Update(func() error {
 		t, err := e.namedTokenLocked(c)
 		if err != nil {
 			return err
@@ -190,7 +192,7 @@ func (e *Emulator) tokenDelete(c *call) error {
 
 func (e *Emulator) namedTokenLocked(c *call) (*token, error) {
 	if _, ok := e.libs[c.rt.lib]; !ok {
-		return nil, ErrLibraryNotFound.with("no library %q", c.rt.lib)
+		return nil, ErrLibraryNotFound.With("no library %q", c.rt.lib)
 	}
 	t := e.validToken(c.rt.key, e.now())
 	if t == nil || t.Library != c.rt.lib {
@@ -205,7 +207,7 @@ func (e *Emulator) namedTokenLocked(c *call) (*token, error) {
 func (e *Emulator) tokenDeleteByUser(c *call) error {
 	q := c.rt.query
 	if _, ok := e.libs[c.rt.lib]; !ok {
-		return ErrLibraryNotFound.with("no library %q", c.rt.lib)
+		return ErrLibraryNotFound.With("no library %q", c.rt.lib)
 	}
 	if _, err := e.checkSecret(c.rt.lib, q.Get("library_secret")); err != nil {
 		return err
@@ -213,13 +215,13 @@ func (e *Emulator) tokenDeleteByUser(c *call) error {
 	users, clients, sessions := splitList(q.Get("user_id")), splitList(q.Get("client_id")), splitList(q.Get("session_id"))
 	switch {
 	case len(users) == 0:
-		return ErrInvalidParameter.with("user_id is required")
+		return ErrInvalidParameter.With("user_id is required")
 	case len(users) > 10:
-		return ErrInvalidParameter.with("at most 10 user_id values")
+		return ErrInvalidParameter.With("at most 10 user_id values")
 	case len(clients) > 100 || len(sessions) > 100:
-		return ErrInvalidParameter.with("at most 100 client_id and 100 session_id values")
+		return ErrInvalidParameter.With("at most 100 client_id and 100 session_id values")
 	}
-	err := e.update(func() error {
+	err := e.kit.Update(func() error {
 		for v, t := range e.st.Tokens {
 			if t.Library == c.rt.lib && slices.Contains(users, t.UserID) &&
 				(len(clients) == 0 || slices.Contains(clients, t.ClientID)) &&

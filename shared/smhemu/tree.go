@@ -30,7 +30,7 @@ func (s *space) isDir(p []string) bool {
 // create parents.
 func (s *space) requireParent(p []string) error {
 	if !s.isDir(p[:len(p)-1]) {
-		return ErrDirectoryNotFound.with("the parent directory /%s does not exist", pathKey(p[:len(p)-1]))
+		return ErrDirectoryNotFound.With("the parent directory /%s does not exist", pathKey(p[:len(p)-1]))
 	}
 	return nil
 }

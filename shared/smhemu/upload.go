@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/ferry-upload/ferry/shared/emukit"
 )
 
 // beginRequest is what a begin call (simple PUT or POST ?multipart) asks for.
@@ -30,12 +32,12 @@ func parseBegin(c *call) (*beginRequest, error) {
 	}
 	if q.Has("filesize") {
 		if req.declared, err = strconv.ParseInt(q.Get("filesize"), 10, 64); err != nil || req.declared < 0 {
-			return nil, ErrInvalidParameter.with("filesize must be a non-negative integer")
+			return nil, ErrInvalidParameter.With("filesize must be a non-negative integer")
 		}
 	}
 	if q.Has("traffic_limit") {
 		if req.trafficLimit, err = strconv.ParseInt(q.Get("traffic_limit"), 10, 64); err != nil || req.trafficLimit <= 0 {
-			return nil, ErrInvalidParameter.with("traffic_limit must be a positive integer")
+			return nil, ErrInvalidParameter.With("traffic_limit must be a positive integer")
 		}
 	}
 	var body struct {
@@ -54,7 +56,7 @@ func parseBegin(c *call) (*beginRequest, error) {
 	req.uploadMeta = body.uploadMeta
 	if body.Size.set {
 		if req.declared >= 0 && req.declared != body.Size.n {
-			return nil, ErrInvalidParameter.with("filesize %d and body size %d differ", req.declared, body.Size.n)
+			return nil, ErrInvalidParameter.With("filesize %d and body size %d differ", req.declared, body.Size.n)
 		}
 		req.declared = body.Size.n
 	}
@@ -66,9 +68,9 @@ func parseBegin(c *call) (*beginRequest, error) {
 	}
 	switch {
 	case req.fullHash != "" && req.beginningHash == "":
-		return nil, ErrInvalidParameter.with("fullHash needs beginningHash")
+		return nil, ErrInvalidParameter.With("fullHash needs beginningHash")
 	case req.beginningHash != "" && req.declared < 0:
-		return nil, ErrInvalidParameter.with("beginningHash needs the file size")
+		return nil, ErrInvalidParameter.With("beginningHash needs the file size")
 	}
 	return req, nil
 }
@@ -78,7 +80,7 @@ func hexHash(name, s string) (string, error) {
 		return "", nil
 	}
 	if b, err := hex.DecodeString(s); err != nil || len(b) != 32 {
-		return "", ErrInvalidParameter.with("%s must be 64 hex digits (SHA-256)", name)
+		return "", ErrInvalidParameter.With("%s must be 64 hex digits (SHA-256)", name)
 	}
 	return strings.ToLower(s), nil
 }
@@ -113,7 +115,7 @@ func (e *Emulator) begin(c *call) error {
 			answer any
 			need   []*fileData
 		)
-		err := e.update(func() error {
+		err := e.kit.Update(func() error {
 			var err error
 			status, answer, need, err = e.beginLocked(c, req, attempt >= 2)
 			return err
@@ -129,7 +131,7 @@ func (e *Emulator) begin(c *call) error {
 	}
 }
 
-// beginLocked does a begin with e.mu held. When quick-upload candidates lack their full
+// beginLocked does a begin with the state locked. When quick-upload candidates lack their full
 // hash it returns them in need (unless inline, then it hashes them right here).
 func (e *Emulator) beginLocked(c *call, req *beginRequest, inline bool) (int, any, []*fileData, error) {
 	t, sp, err := e.authSpaceLocked(c)
@@ -152,7 +154,7 @@ func (e *Emulator) beginLocked(c *call, req *beginRequest, inline bool) (int, an
 		}
 	}
 	if lib.QuotaBytes > 0 && req.declared >= 0 && e.st.Libraries[lib.ID].usedBytes()+req.declared > lib.QuotaBytes {
-		return 0, nil, nil, ErrQuotaLimitReached.with("%d bytes would exceed the quota of %d", req.declared, lib.QuotaBytes)
+		return 0, nil, nil, ErrQuotaLimitReached.With("%d bytes would exceed the quota of %d", req.declared, lib.QuotaBytes)
 	}
 	status := http.StatusOK
 	if req.beginningHash != "" {
@@ -192,9 +194,9 @@ func checkOverwrite(ex *node, strategy string, mayOverwrite bool) error {
 	case strategy == "ask":
 		return ErrSameNameExists
 	case strategy == "overwrite" && ex.isDir():
-		return ErrSameNameExists.with("a directory of that name exists")
+		return ErrSameNameExists.With("a directory of that name exists")
 	case strategy == "overwrite" && !mayOverwrite:
-		return ErrNoPermission.with("overwriting needs upload_file_force or begin_upload_force")
+		return ErrNoPermission.With("overwriting needs upload_file_force or begin_upload_force")
 	}
 	return nil
 }
@@ -232,7 +234,7 @@ func (e *Emulator) newUploadLocked(t *token, sp *space, lib string, p []string, 
 		ConfirmKey: newConfirmKey(), Library: lib, Space: sp.ID, Path: slices.Clone(p), Multipart: req.multipart,
 		Strategy: req.strategy, Force: t.hasAny(grantsForce), UserID: t.UserID, Declared: req.declared,
 		Meta: req.meta, uploadMeta: req.uploadMeta, TrafficLimit: req.trafficLimit, Created: e.now(),
-		ObjectKey: uploadKeyPrefix + lib + "/" + randomHex(16), Parts: map[int]*part{},
+		ObjectKey: uploadKeyPrefix + lib + "/" + emukit.RandomHex(16), Parts: map[int]*part{},
 	}
 	if u.Multipart {
 		u.UploadID = newUploadID()
@@ -240,6 +242,6 @@ func (e *Emulator) newUploadLocked(t *token, sp *space, lib string, p []string, 
 	u.Sig = e.signLocked(dataPrefix+u.ObjectKey, u.UploadID)
 	e.st.Uploads[u.ConfirmKey] = u
 	e.st.objects[u.ObjectKey] = u.ConfirmKey
-	e.stats.trackUpload(u.ConfirmKey, "/"+pathKey(p), 0)
+	e.kit.TrackUpload(u.ConfirmKey, "/"+pathKey(p), 0)
 	return u
 }

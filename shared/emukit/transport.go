@@ -1,4 +1,4 @@
-package smhemu
+package emukit
 
 import (
 	"fmt"
@@ -44,7 +44,7 @@ func (t *memTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 				if p == http.ErrAbortHandler {
 					w.abort(&net.OpError{Op: "read", Net: "tcp", Err: os.NewSyscallError("read", syscall.ECONNRESET)})
 				} else {
-					w.abort(fmt.Errorf("smhemu: handler panic: %v", p))
+					w.abort(fmt.Errorf("emukit: handler panic: %v", p))
 				}
 				return
 			}

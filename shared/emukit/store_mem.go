@@ -1,4 +1,4 @@
-package smhemu
+package emukit
 
 import (
 	"bytes"
@@ -15,18 +15,20 @@ type storeMem struct {
 
 func newStoreMem() *storeMem { return &storeMem{blobs: map[string][]byte{}} }
 
-func (s *storeMem) write(r io.Reader, size int64) (blobRef, error) {
-	if size < 0 || size > maxPartSize {
-		return blobRef{}, fmt.Errorf("smhemu: bad blob size %d", size)
+func (s *storeMem) write(r io.Reader, size int64) (BlobRef, error) {
+	if err := checkBlobSize(size); err != nil {
+		return BlobRef{}, err
 	}
 	buf := make([]byte, size) // the one copy of these bytes
 	if _, err := io.ReadFull(r, buf); err != nil {
-		return blobRef{}, errShortBody
+		return BlobRef{}, ErrShortBody
 	}
 	if err := expectEOF(r); err != nil {
-		return blobRef{}, err
+		return BlobRef{}, err
 	}
-	ref := refOf(newBlobID(), buf)
+	h := newHashingWriter()
+	h.Write(buf)
+	ref := h.ref(newBlobID())
 	s.mu.Lock()
 	s.blobs[ref.ID] = buf
 	s.mu.Unlock()
@@ -42,7 +44,7 @@ func (s *storeMem) open(id string) (blobReader, error) {
 	b, ok := s.blobs[id]
 	s.mu.Unlock()
 	if !ok {
-		return nil, fmt.Errorf("smhemu: blob %s is gone", id)
+		return nil, fmt.Errorf("emukit: blob %s is gone", id)
 	}
 	return memBlob{bytes.NewReader(b)}, nil
 }

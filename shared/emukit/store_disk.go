@@ -1,4 +1,4 @@
-package smhemu
+package emukit
 
 import (
 	"fmt"
@@ -29,13 +29,13 @@ func newStoreDisk(dataDir string) (*storeDisk, error) {
 	return s, nil
 }
 
-func (s *storeDisk) write(r io.Reader, size int64) (ref blobRef, err error) {
-	if size < 0 || size > maxPartSize {
-		return blobRef{}, fmt.Errorf("smhemu: bad blob size %d", size)
+func (s *storeDisk) write(r io.Reader, size int64) (ref BlobRef, err error) {
+	if err := checkBlobSize(size); err != nil {
+		return BlobRef{}, err
 	}
 	f, err := os.CreateTemp(s.tmp, "blob-*")
 	if err != nil {
-		return blobRef{}, err
+		return BlobRef{}, err
 	}
 	defer func() {
 		if err != nil {
@@ -47,33 +47,33 @@ func (s *storeDisk) write(r io.Reader, size int64) (ref blobRef, err error) {
 	buf := make([]byte, 256<<10)
 	n, err := io.CopyBuffer(io.MultiWriter(f, h), io.LimitReader(r, size), buf)
 	if err != nil {
-		return blobRef{}, err
+		return BlobRef{}, err
 	}
 	if n < size {
-		return blobRef{}, errShortBody
+		return BlobRef{}, ErrShortBody
 	}
 	if err = expectEOF(r); err != nil {
-		return blobRef{}, err
+		return BlobRef{}, err
 	}
 	if err = f.Close(); err != nil {
-		return blobRef{}, err
+		return BlobRef{}, err
 	}
 	ref = h.ref(newBlobID())
 	if err = os.Rename(f.Name(), filepath.Join(s.dir, ref.ID)); err != nil {
-		return blobRef{}, err
+		return BlobRef{}, err
 	}
 	return ref, nil
 }
 
 func (s *storeDisk) open(id string) (blobReader, error) {
-	if !validID(id) {
-		return nil, fmt.Errorf("smhemu: bad blob id")
+	if !ValidID(id) {
+		return nil, fmt.Errorf("emukit: bad blob id")
 	}
 	return os.Open(filepath.Join(s.dir, id))
 }
 
 func (s *storeDisk) remove(id string) {
-	if validID(id) {
+	if ValidID(id) {
 		os.Remove(filepath.Join(s.dir, id))
 	}
 }

@@ -1,4 +1,4 @@
-package smhemu
+package emukit
 
 import (
 	"io"
@@ -9,14 +9,14 @@ import (
 
 // injectFault applies the latency and the fault drawn for this request, before the
 // request touches any state. It reports whether the request has been answered.
-func (e *Emulator) injectFault(c *call) bool {
-	d := e.faults.decide(c.rt.plane)
+func (k *Kit) injectFault(c *Call) bool {
+	d := k.faults.decide(c.route.Plane)
 	if d.latency > 0 {
 		t := time.NewTimer(d.latency)
 		select {
 		case <-t.C:
 		case <-c.r.Context().Done():
-		case <-e.done:
+		case <-k.done:
 		}
 		t.Stop()
 	}
@@ -26,14 +26,14 @@ func (e *Emulator) injectFault(c *call) bool {
 	c.w.injected = true
 	switch d.kind {
 	case "500", "503":
-		err := ErrInternal.with("injected fault")
+		err := ErrInternal.With("injected fault")
 		if d.kind == "503" {
-			err = ErrServiceUnavailable.with("injected fault")
+			err = ErrServiceUnavailable.With("injected fault")
 			c.w.Header().Set("Retry-After", "1")
 		}
-		e.writeError(c, err) // drains the body first
+		k.p.WriteError(c, err) // which reads a data-plane body first
 	case "reset":
-		if c.rt.plane == planeData && c.r.ContentLength > 0 {
+		if c.route.Plane == PlaneData && c.r.ContentLength > 0 {
 			_, _ = io.CopyN(io.Discard, c.body, c.r.ContentLength/2)
 		}
 		c.w.fault = "reset"
@@ -41,9 +41,9 @@ func (e *Emulator) injectFault(c *call) bool {
 	case "stall":
 		c.w.fault = "stall"
 		c.w.commit() // counted as it begins: the client sees nothing of it before its end
-		e.stalled.Add(1)
-		defer e.stalled.Add(-1) // also when abort panics (no connection to take over)
-		abort(c, d.stall, d.stop, e.done)
+		k.stalled.Add(1)
+		defer k.stalled.Add(-1) // also when abort panics (no connection to take over)
+		abort(c, d.stall, d.stop, k.done)
 	}
 	return true
 }
@@ -52,7 +52,7 @@ func (e *Emulator) injectFault(c *call) bool {
 // (stop), the emulator closes (done) or the client goes away, then drops it with a TCP
 // RST (SO_LINGER 0). Without a connection to take over (the in-memory transport) it
 // panics with http.ErrAbortHandler, which that transport turns into a connection error.
-func abort(c *call, hold time.Duration, stop, done <-chan struct{}) {
+func abort(c *Call, hold time.Duration, stop, done <-chan struct{}) {
 	conn, _, err := http.NewResponseController(c.w).Hijack()
 	// A hijacked connection no longer cancels the request's context when the client leaves,
 	// so watch the connection itself: reading (and discarding whatever body still arrives)
