@@ -18,6 +18,16 @@ const MaxBodyBytes = 16 << 10
 // 16 KiB, one JSON object with no unknown, duplicate or non-string fields and nothing
 // after it. With optional, an absent body (no bytes, no Content-Type) is fine.
 func readBody(w http.ResponseWriter, r *http.Request, optional bool, fields map[string]*string) error {
+	anyFields := make(map[string]any, len(fields))
+	for k, v := range fields {
+		anyFields[k] = v
+	}
+	return readJSON(w, r, optional, anyFields)
+}
+
+// readJSON is readBody for fields of any JSON type: each value is a pointer that the
+// field's JSON value is decoded into (a type mismatch is refused).
+func readJSON(w http.ResponseWriter, r *http.Request, optional bool, fields map[string]any) error {
 	if r.ContentLength > MaxBodyBytes {
 		return errTooLarge()
 	}
@@ -68,7 +78,7 @@ func checkContentType(ct string) error {
 
 // decodeStrict walks the top-level object itself, so that keys match exactly (encoding/json
 // would match "SpaceID" to spaceId) and duplicates are refused.
-func decodeStrict(b []byte, fields map[string]*string) error {
+func decodeStrict(b []byte, fields map[string]any) error {
 	dec := json.NewDecoder(bytes.NewReader(b))
 	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
 		return errInvalid("the body must be a JSON object")
@@ -96,7 +106,10 @@ func decodeStrict(b []byte, fields map[string]*string) error {
 			continue
 		}
 		if err := json.Unmarshal(raw, dst); err != nil {
-			return errInvalid("field %q must be a string", key)
+			if _, isString := dst.(*string); isString {
+				return errInvalid("field %q must be a string", key)
+			}
+			return errInvalid("field %q has the wrong type or value", key)
 		}
 	}
 	if t, err := dec.Token(); err != nil || t != json.Delim('}') {

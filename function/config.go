@@ -51,9 +51,23 @@ type RateLimit struct {
 	Off      bool // no limit at all
 }
 
+// Providers (FERRY_PROVIDER).
+const (
+	ProviderSMH    = "smh"
+	ProviderPDS    = "pds"
+	ProviderGokuai = "gokuai"
+)
+
 // Config is everything the function needs. Adapters fill it with ConfigFromLookup; New
 // validates it and refuses to start on anything unsafe or unknown.
 type Config struct {
+	// Provider is the library service (FERRY_PROVIDER): "smh" (default). "pds" and "gokuai"
+	// are named by interfaces.md §5.3 but not served yet.
+	Provider string
+	// TicketKey seals upload tickets (FERRY_TICKET_KEY, at least 32 bytes). Every instance
+	// must hold the same key. Required when a role is brokered, except in DevMode, where a
+	// random per-process key is used.
+	TicketKey Secret
 	// APIBase is the SMH API base (SMH_API_BASE), e.g. https://smhxxx.api.tencentsmh.cn.
 	// It is also handed to browsers as apiBase.
 	APIBase string
@@ -130,11 +144,21 @@ func (c Config) withDefaults() (Config, error) {
 	if c.Now == nil {
 		c.Now = time.Now
 	}
+	if c.Provider == "" {
+		c.Provider = ProviderSMH
+	}
 	c.APIBase = strings.TrimRight(c.APIBase, "/")
 	return c, c.validate()
 }
 
 func (c *Config) validate() error {
+	switch c.Provider {
+	case ProviderSMH:
+	case ProviderPDS, ProviderGokuai:
+		return fmt.Errorf("%s=%s: this release serves only %q; the %s provider is not built yet", EnvProvider, c.Provider, ProviderSMH, c.Provider)
+	default:
+		return fmt.Errorf("%s %q: use %q", EnvProvider, c.Provider, ProviderSMH)
+	}
 	if err := c.checkURL(EnvAPIBase, c.APIBase, true); err != nil {
 		return err
 	}
@@ -148,6 +172,9 @@ func (c *Config) validate() error {
 		return err
 	}
 	if err := c.Policy.validate(); err != nil {
+		return err
+	}
+	if err := c.validateTicketKey(); err != nil {
 		return err
 	}
 	if c.Auth.Mode == AuthAnonymous && c.Policy.Roles[DefaultRoleName] == nil {
@@ -174,6 +201,22 @@ func (c *Config) validate() error {
 	}
 	if c.UpstreamTimeout < 0 {
 		return errors.New("UpstreamTimeout is negative")
+	}
+	return nil
+}
+
+func (c *Config) validateTicketKey() error {
+	brokered := false
+	for _, r := range c.Policy.Roles {
+		brokered = brokered || r.Mode == ModeBrokered
+	}
+	switch {
+	case c.TicketKey != "" && len(c.TicketKey) < minTicketKey:
+		return fmt.Errorf("%s is %d bytes; use at least %d random bytes (the same on every instance)", EnvTicketKey, len(c.TicketKey), minTicketKey)
+	case c.TicketKey != "" && (c.TicketKey == c.LibrarySecret || c.TicketKey == c.Auth.HS256Secret || c.TicketKey == c.WebhookSecret):
+		return fmt.Errorf("%s must be a secret of its own, not another variable's", EnvTicketKey)
+	case c.TicketKey == "" && brokered && !c.DevMode:
+		return fmt.Errorf("%s is required: brokered roles hand out upload tickets sealed with it (at least %d random bytes, the same on every instance)", EnvTicketKey, minTicketKey)
 	}
 	return nil
 }

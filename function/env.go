@@ -26,6 +26,8 @@ const (
 	EnvWebhookURL     = "WEBHOOK_URL"
 	EnvWebhookSecret  = "WEBHOOK_SECRET"
 	EnvDevMode        = "DEV_MODE"
+	EnvProvider       = "FERRY_PROVIDER"
+	EnvTicketKey      = "FERRY_TICKET_KEY"
 )
 
 // ConfigFromLookup builds a Config from environment-style variables, read through lookup
@@ -61,6 +63,8 @@ func ConfigFromLookup(lookup func(string) (string, bool)) (Config, error) {
 		},
 		WebhookURL:    get(EnvWebhookURL),
 		WebhookSecret: secret(EnvWebhookSecret),
+		Provider:      get(EnvProvider),
+		TicketKey:     secret(EnvTicketKey),
 	}
 	if firstErr != nil {
 		return Config{}, firstErr

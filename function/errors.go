@@ -16,6 +16,9 @@ const (
 	CodeRateLimited      = "RateLimited"      // 429
 	CodeUpstreamError    = "UpstreamError"    // 502
 	CodeInternal         = "Internal"         // 500
+	// Brokered uploads (interfaces.md §5.2).
+	CodeHashNeeded     = "HashNeeded"     // 409: begin again with the hashes named in need
+	CodeUploadNotFound = "UploadNotFound" // 404: the provider no longer has the upload
 )
 
 // Error is the function's one error type: a stable code, the HTTP status it is answered
@@ -28,6 +31,8 @@ type Error struct {
 	Cause   error
 	// Header holds extra answer headers (Retry-After, Allow).
 	Header map[string]string
+	// Need lists the hashes a HashNeeded answer asks for.
+	Need []string
 }
 
 func (e *Error) Error() string { return e.Code + ": " + e.Message }
@@ -59,6 +64,10 @@ func errPolicy(format string, args ...any) *Error {
 	return newError(CodePolicyViolation, http.StatusForbidden, format, args...)
 }
 
+func errUploadGone() *Error {
+	return newError(CodeUploadNotFound, http.StatusNotFound, "the provider no longer has this upload (completed, canceled or expired)")
+}
+
 // Sentinels for errors.Is.
 var (
 	ErrInvalidRequest   = &Error{Code: CodeInvalidRequest, Status: http.StatusBadRequest}
@@ -73,9 +82,10 @@ var (
 
 // errorBody is the JSON of every error answer.
 type errorBody struct {
-	Code      string `json:"code"`
-	Message   string `json:"message"`
-	RequestID string `json:"requestId"`
+	Code      string   `json:"code"`
+	Message   string   `json:"message"`
+	RequestID string   `json:"requestId"`
+	Need      []string `json:"need,omitempty"`
 }
 
 // asError turns any error into the *Error to answer. Untyped errors become Internal with
@@ -84,6 +94,10 @@ func asError(err error) *Error {
 	var e *Error
 	if errors.As(err, &e) {
 		return e
+	}
+	var hn *HashNeeded
+	if errors.As(err, &hn) {
+		return &Error{Code: CodeHashNeeded, Status: http.StatusConflict, Message: "send the upload again with the hashes named in need", Need: hn.Need}
 	}
 	return &Error{Code: CodeInternal, Status: http.StatusInternalServerError, Message: "internal error", Cause: err}
 }
@@ -94,5 +108,5 @@ func writeError(w http.ResponseWriter, requestID string, err error) {
 	for k, v := range e.Header {
 		w.Header().Set(k, v)
 	}
-	writeJSON(w, e.Status, errorBody{Code: e.Code, Message: e.Message, RequestID: requestID})
+	writeJSON(w, e.Status, errorBody{Code: e.Code, Message: e.Message, RequestID: requestID, Need: e.Need})
 }

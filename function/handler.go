@@ -2,10 +2,12 @@ package function
 
 import (
 	"context"
+	"crypto/rand"
 	"fmt"
 	"log/slog"
 	"net/http"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/ferry-upload/ferry/shared/smh"
@@ -13,15 +15,17 @@ import (
 )
 
 type handler struct {
-	cfg     Config
-	smh     *smh.Client
-	auth    authenticator
-	cors    *cors
-	limiter *limiter
-	tokens  *serverTokens
-	hook    *webhook
-	log     *slog.Logger
-	routes  map[string]map[string]routeFunc
+	cfg      Config
+	smh      *smh.Client
+	auth     authenticator
+	cors     *cors
+	limiter  *limiter
+	tokens   *serverTokens
+	hook     *webhook
+	log      *slog.Logger
+	routes   map[string]map[string]routeFunc
+	provider Provider
+	tickets  *ticketSealer
 }
 
 type routeFunc func(w http.ResponseWriter, r *http.Request) error
@@ -51,6 +55,12 @@ func New(cfg Config) (http.Handler, error) {
 		tokens:  &serverTokens{client: sc, secret: cfg.LibrarySecret, now: cfg.Now, cache: map[tokenKey]cachedToken{}},
 		log:     logger,
 	}
+	tickets, err := ticketsFor(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("token function: refusing to start: %w", err)
+	}
+	h.tickets = tickets
+	h.provider = &smhProvider{client: sc, tokens: h.tokens, library: cfg.LibraryID}
 	if cfg.Auth.Mode == AuthAnonymous {
 		h.auth = anonymousAuth{}
 	} else {
@@ -71,7 +81,71 @@ func New(cfg Config) (http.Handler, error) {
 		"/v1/directory": {http.MethodPost: h.postDirectory},
 		"/healthz":      {http.MethodGet: h.healthz, http.MethodHead: h.healthz},
 	}
+	h.addUploadRoutes()
 	return h, nil
+}
+
+// addUploadRoutes serves each brokered route whose capability the provider has.
+func (h *handler) addUploadRoutes() {
+	add := func(pattern, method string, ok bool, fn routeFunc) {
+		if !ok {
+			return
+		}
+		if h.routes[pattern] == nil {
+			h.routes[pattern] = map[string]routeFunc{}
+		}
+		h.routes[pattern][method] = fn
+	}
+	_, begin := h.provider.(Beginner)
+	_, targets := h.provider.(Targeter)
+	_, state := h.provider.(Stater)
+	_, complete := h.provider.(Completer)
+	_, abort := h.provider.(Aborter)
+	add(routeUploads, http.MethodPost, begin, h.postUploads)
+	add(routeUpload+"/targets", http.MethodPost, targets, h.postTargets)
+	add(routeUpload, http.MethodGet, state, h.getUpload)
+	add(routeUpload+"/complete", http.MethodPost, complete && state, h.postComplete)
+	add(routeUpload, http.MethodDelete, abort, h.deleteUpload)
+}
+
+const (
+	routeUploads = "/v1/uploads"
+	routeUpload  = "/v1/uploads/{id}"
+)
+
+// match finds the route of path: an exact one, or an upload route whose {id} it fills in.
+func (h *handler) match(r *http.Request) (map[string]routeFunc, bool) {
+	if m, ok := h.routes[r.URL.Path]; ok {
+		return m, true
+	}
+	rest, ok := strings.CutPrefix(r.URL.Path, routeUploads+"/")
+	if !ok {
+		return nil, false
+	}
+	id, sub, _ := strings.Cut(rest, "/")
+	pattern := routeUpload
+	if sub != "" {
+		pattern += "/" + sub
+	}
+	m, ok := h.routes[pattern]
+	if !ok || id == "" {
+		return nil, false
+	}
+	r.SetPathValue("id", id)
+	return m, true
+}
+
+// ticketsFor builds the ticket sealer: FERRY_TICKET_KEY, or in DevMode without one a random
+// key of this process (tickets then do not survive a restart or cross instances).
+func ticketsFor(cfg Config) (*ticketSealer, error) {
+	key := []byte(cfg.TicketKey)
+	if len(key) == 0 {
+		key = make([]byte, minTicketKey)
+		if _, err := rand.Read(key); err != nil {
+			return nil, err
+		}
+	}
+	return newTicketSealer(key, cfg.Now)
 }
 
 func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -80,10 +154,7 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	r = r.WithContext(withReqLog(r.Context(), l))
 	w.Header().Set("X-Request-Id", l.id)
 	w.Header().Add("Vary", "Origin")
-	path := r.URL.Path
-	if len(path) > 256 {
-		path = path[:256]
-	}
+	path := logPath(r.URL.Path)
 	sw := &statusWriter{ResponseWriter: w}
 	err := h.serve(sw, r)
 	if err != nil {
@@ -112,7 +183,7 @@ func (h *handler) serve(w http.ResponseWriter, r *http.Request) (err error) {
 		}
 		h.cors.apply(w.Header(), origin)
 	}
-	methods, ok := h.routes[r.URL.Path]
+	methods, ok := h.match(r)
 	if r.Method == http.MethodOptions {
 		if !ok {
 			return newError(CodeInvalidRequest, http.StatusNotFound, "no such route")
@@ -140,6 +211,21 @@ func (h *handler) serve(w http.ResponseWriter, r *http.Request) (err error) {
 		return errInvalid("query parameters are not accepted; send a JSON body")
 	}
 	return fn(w, r)
+}
+
+// logPath is how a request path appears in the log: an upload ticket in it is a capability
+// of its caller, so upload routes are logged by pattern; anything else is clipped.
+func logPath(p string) string {
+	if rest, ok := strings.CutPrefix(p, routeUploads+"/"); ok {
+		if _, sub, found := strings.Cut(rest, "/"); found {
+			return routeUpload + "/" + clip(sub)
+		}
+		return routeUpload
+	}
+	if len(p) > 256 {
+		return p[:256]
+	}
+	return p
 }
 
 func allowOf(methods map[string]routeFunc) string {

@@ -37,11 +37,12 @@ const (
 
 // capture holds every log line and every answer (status, headers, body) of the suite.
 var capture struct {
-	mu     sync.Mutex
-	logs   bytes.Buffer
-	resps  bytes.Buffer
-	tokens []string // every accessToken answered
-	keys   []string // every confirm key of an upload the suite began
+	mu      sync.Mutex
+	logs    bytes.Buffer
+	resps   bytes.Buffer
+	tokens  []string // every accessToken answered
+	keys    []string // every confirm key of an upload the suite began
+	tickets []string // every upload ticket answered
 }
 
 type lockedWriter struct{}
@@ -85,7 +86,7 @@ func scanCapture() error {
 	if full && (len(logs) == 0 || len(resps) == 0 || len(capture.tokens) == 0) {
 		return fmt.Errorf("nothing captured (logs %d B, answers %d B, tokens %d)", len(logs), len(resps), len(capture.tokens))
 	}
-	for _, s := range []string{libSecret, mediaSecret, hsSecret, webhookSecret} {
+	for _, s := range []string{libSecret, mediaSecret, hsSecret, webhookSecret, ticketKey} {
 		if strings.Contains(logs, s) {
 			return fmt.Errorf("a secret is in the logs")
 		}
@@ -109,6 +110,12 @@ func scanCapture() error {
 	for _, k := range capture.keys {
 		if strings.Contains(logs, k) {
 			return fmt.Errorf("a confirm key is in the logs in full")
+		}
+	}
+	// A ticket is its caller's capability over one upload: never logged.
+	for _, k := range capture.tickets {
+		if strings.Contains(logs, k) {
+			return fmt.Errorf("an upload ticket is in the logs")
 		}
 	}
 	return nil

@@ -41,6 +41,14 @@ type Role struct {
 	// Confirm is "function" (uploads are completed through /v1/confirm, which enforces the
 	// limits) or "direct" (the browser completes them; limits are advisory).
 	Confirm string `json:"confirm"`
+	// Mode is "brokered" (the function begins, renews, reads and completes every upload; the
+	// browser gets only the byte targets of the one upload the policy approved, never an SMH
+	// token) or "direct" (the browser gets an SMH token with Grants).
+	Mode string `json:"mode"`
+	// QuickUpload lets brokered uploads complete from their hashes when the library already
+	// holds the bytes. A hit tells the caller that those bytes exist in the library, so a
+	// role may turn it off. Default on.
+	QuickUpload bool `json:"quickUpload"`
 	// SpaceWide says that the role may hold grants that act on the whole space (delete,
 	// move, copy, symlink, create_directory, acl, recycle bin, history) although its
 	// pathPrefix confines its uploads: SMH cannot scope those grants to the prefix.
@@ -56,8 +64,13 @@ const (
 	DefaultPeriod      = 3600
 	ConfirmFunction    = "function"
 	ConfirmDirect      = "direct"
-	minPeriod          = 300
-	maxPeriod          = 86400
+	ModeBrokered       = "brokered"
+	ModeDirect         = "direct"
+	// DefaultMode is the mode of roles that do not say. It stays direct until the engine
+	// speaks brokered uploads everywhere (issue 11's next step).
+	DefaultMode = ModeDirect
+	minPeriod   = 300
+	maxPeriod   = 86400
 )
 
 // DefaultPolicy is the policy used when POLICY is unset: one role "uploader" that may begin
@@ -69,7 +82,8 @@ func DefaultPolicy() *Policy {
 
 func defaultRole(grants []string) *Role {
 	return &Role{Grants: grants, Space: DefaultSpace, PathPrefix: DefaultPathPrefix,
-		MaxFileSize: DefaultMaxFileSize, AllowedTypes: []string{}, Period: DefaultPeriod, Confirm: ConfirmFunction}
+		MaxFileSize: DefaultMaxFileSize, AllowedTypes: []string{}, Period: DefaultPeriod, Confirm: ConfirmFunction,
+		Mode: DefaultMode, QuickUpload: true}
 }
 
 // ParsePolicy decodes POLICY strictly (unknown fields and trailing data are refused) and
@@ -84,6 +98,8 @@ func ParsePolicy(s string) (*Policy, error) {
 		Period       *int      `json:"period"`
 		Confirm      *string   `json:"confirm"`
 		SpaceWide    *bool     `json:"spaceWide"`
+		Mode         *string   `json:"mode"`
+		QuickUpload  *bool     `json:"quickUpload"`
 	}
 	var raw struct {
 		Roles map[string]*rawRole `json:"roles"`
@@ -125,6 +141,12 @@ func ParsePolicy(s string) (*Policy, error) {
 		}
 		if rr.SpaceWide != nil {
 			r.SpaceWide = *rr.SpaceWide
+		}
+		if rr.Mode != nil {
+			r.Mode = *rr.Mode
+		}
+		if rr.QuickUpload != nil {
+			r.QuickUpload = *rr.QuickUpload
 		}
 		p.Roles[name] = r
 	}
@@ -183,6 +205,13 @@ func (r *Role) validate() error {
 	if r.Period < minPeriod || r.Period > maxPeriod {
 		return fmt.Errorf("period %d: use %d..%d seconds (SMH tokens renew on every use, keep them short)", r.Period, minPeriod, maxPeriod)
 	}
+	switch r.Mode {
+	case ModeBrokered:
+		return r.validateBrokered()
+	case ModeDirect:
+	default:
+		return fmt.Errorf("mode %q: use %q (the function runs every upload) or %q (the browser holds an SMH token)", r.Mode, ModeBrokered, ModeDirect)
+	}
 	switch r.Confirm {
 	case ConfirmFunction:
 		for _, g := range r.Grants {
@@ -195,6 +224,35 @@ func (r *Role) validate() error {
 		return fmt.Errorf("confirm %q: use \"function\" or \"direct\"", r.Confirm)
 	}
 	return nil
+}
+
+// brokeredGrants are what a brokered role's grants may name: the rights of the function's
+// own server-side begin token (begin_upload_force lets the caller replace a file).
+var brokeredGrants = map[string]bool{"begin_upload": true, "begin_upload_force": true}
+
+func (r *Role) validateBrokered() error {
+	if len(r.Grants) == 0 {
+		return fmt.Errorf("mode %q needs the grant begin_upload (or begin_upload_force to allow replacing files)", ModeBrokered)
+	}
+	for _, g := range r.Grants {
+		if !brokeredGrants[g] {
+			return fmt.Errorf("grant %q: in mode %q the browser holds no SMH token, and the function begins uploads only; use begin_upload or begin_upload_force, or mode %q for other rights", g, ModeBrokered, ModeDirect)
+		}
+	}
+	if r.Confirm != ConfirmFunction {
+		return fmt.Errorf("confirm %q: in mode %q the function completes every upload", r.Confirm, ModeBrokered)
+	}
+	return nil
+}
+
+// mayReplace reports whether the role's uploads may replace an existing file.
+func (r *Role) mayReplace() bool {
+	for _, g := range r.Grants {
+		if g == "begin_upload_force" || g == "upload_file_force" {
+			return true
+		}
+	}
+	return false
 }
 
 // prefixTemplate checks a pathPrefix template and returns its segments.

@@ -11,6 +11,8 @@ import (
 
 // tokenAnswer is the answer of POST /v1/token (interfaces.md §3).
 type tokenAnswer struct {
+	Provider     string   `json:"provider"`
+	Mode         string   `json:"mode"`
 	AccessToken  string   `json:"accessToken"`
 	ExpiresIn    int      `json:"expiresIn"`
 	LibraryID    string   `json:"libraryId"`
@@ -22,6 +24,22 @@ type tokenAnswer struct {
 	ConfirmURL   string   `json:"confirmUrl"`
 	DirectoryURL string   `json:"directoryUrl"`
 	Limits       limits   `json:"limits"`
+}
+
+// brokeredAnswer is the answer of POST /v1/token for a brokered role (interfaces.md §5.2):
+// where to begin uploads, and no provider credential at all.
+type brokeredAnswer struct {
+	Provider     string `json:"provider"`
+	Mode         string `json:"mode"`
+	UserID       string `json:"userId"`
+	LibraryID    string `json:"libraryId"`
+	SpaceID      string `json:"spaceId"`
+	UploadsURL   string `json:"uploadsUrl"`
+	DirectoryURL string `json:"directoryUrl"`
+	Limits       limits `json:"limits"`
+	QuickUpload  bool   `json:"quickUpload"`
+	// ExpiresIn is how long the answer may be reused (the role's period, cut to the JWT).
+	ExpiresIn int `json:"expiresIn"`
 }
 
 type limits struct {
@@ -50,6 +68,17 @@ func (h *handler) postToken(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	role := sc.Role
+	lim := limits{MaxFileSize: role.MaxFileSize, AllowedTypes: nonNil(role.AllowedTypes), PathPrefix: sc.PrefixString()}
+	if role.Mode == ModeBrokered {
+		expires := role.Period
+		if !id.Expires.IsZero() {
+			expires = max(1, min(expires, int(id.Expires.Sub(h.cfg.Now())/time.Second)))
+		}
+		writeJSON(w, http.StatusOK, brokeredAnswer{Provider: h.provider.Name(), Mode: ModeBrokered, UserID: id.Subject,
+			LibraryID: h.provider.Library(), SpaceID: sc.Space, UploadsURL: publicURL(r, routeUploads),
+			DirectoryURL: publicURL(r, "/v1/directory"), Limits: lim, QuickUpload: role.QuickUpload, ExpiresIn: expires})
+		return nil
+	}
 	period := tokenPeriod(role.Period, id.Expires, h.cfg.Now())
 	req := smh.TokenRequest{Secret: string(h.cfg.LibrarySecret), UserID: id.Subject, ClientID: clientID,
 		SessionID: sessionID, Period: period, Grants: role.Grants}
@@ -68,6 +97,8 @@ func (h *handler) postToken(w http.ResponseWriter, r *http.Request) error {
 	}
 	l.add(slog.Int("expiresIn", tok.ExpiresIn))
 	writeJSON(w, http.StatusOK, tokenAnswer{
+		Provider:     ProviderSMH,
+		Mode:         ModeDirect,
 		AccessToken:  tok.AccessToken,
 		ExpiresIn:    tok.ExpiresIn,
 		LibraryID:    h.cfg.LibraryID,
@@ -78,11 +109,7 @@ func (h *handler) postToken(w http.ResponseWriter, r *http.Request) error {
 		Confirm:      role.Confirm,
 		ConfirmURL:   publicURL(r, "/v1/confirm"),
 		DirectoryURL: publicURL(r, "/v1/directory"),
-		Limits: limits{
-			MaxFileSize:  role.MaxFileSize,
-			AllowedTypes: nonNil(role.AllowedTypes),
-			PathPrefix:   sc.PrefixString(),
-		},
+		Limits:       lim,
 	})
 	return nil
 }

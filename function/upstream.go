@@ -41,12 +41,17 @@ const (
 	purposeConfirm   = "confirm"
 	purposeDirectory = "directory"
 	purposeDelete    = "delete"
+	purposeBegin     = "begin" // brokered begin; "-force" may replace, "-quick" may store by hash
 )
 
 var purposeGrants = map[string][]string{
-	purposeConfirm:   grantsConfirm,
-	purposeDirectory: grantsDirectory,
-	purposeDelete:    grantsDelete,
+	purposeConfirm:                grantsConfirm,
+	purposeDirectory:              grantsDirectory,
+	purposeDelete:                 grantsDelete,
+	purposeBegin:                  {"begin_upload"},
+	purposeBegin + "-force":       {"begin_upload_force"},
+	purposeBegin + "-quick":       {"begin_upload", "confirm_upload"},
+	purposeBegin + "-force-quick": {"begin_upload_force", "confirm_upload"},
 }
 
 const (

@@ -4,6 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"net/url"
+	"path"
+	"strconv"
+	"strings"
 )
 
 // CreateDirectory creates a directory and any missing parents. A directory that already
@@ -45,4 +48,49 @@ func decode(resp *Response, op string, out any) error {
 			RequestID: resp.Header["x-request-id"]}
 	}
 	return nil
+}
+
+// ListFiles lists up to limit files (no directories) of a directory, newest first.
+func (c *Client) ListFiles(ctx context.Context, token, space, dir string, limit int) ([]File, error) {
+	q := url.Values{"filter": {"onlyFile"}, "limit": {strconv.Itoa(limit)}, "order_by": {"creationTime"}, "order_by_type": {"desc"}}
+	u, err := c.url("directory", space, dir, q)
+	if err != nil {
+		return nil, err
+	}
+	req, _ := jsonRequest("GET", u, token, nil)
+	var list struct {
+		Contents []File `json:"contents"`
+	}
+	if _, err := c.call(ctx, "list directory", req, &list); err != nil {
+		return nil, err
+	}
+	return list.Contents, nil
+}
+
+// RenamedFrom reports whether name is want or SMH's conflict rename of it: "a (3).txt" of
+// "a.txt".
+func RenamedFrom(name, want string) bool {
+	if name == want {
+		return true
+	}
+	base, ext := want, path.Ext(want)
+	if ext != want && ext != "." {
+		base = strings.TrimSuffix(want, ext)
+	} else {
+		ext = ""
+	}
+	rest, ok := strings.CutPrefix(name, base+" (")
+	if !ok {
+		return false
+	}
+	n, ok := strings.CutSuffix(rest, ")"+ext)
+	if !ok || n == "" {
+		return false
+	}
+	for _, r := range n {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
 }

@@ -1,0 +1,117 @@
+package function
+
+import (
+	"crypto/aes"
+	"crypto/cipher"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"strings"
+	"time"
+)
+
+// Upload tickets (interfaces.md §5.2): the opaque {id} of /v1/uploads/{id}. A ticket binds
+// one approved upload to its caller: provider, library, space, caller sub, target path,
+// declared size, the provider's own handle of the upload (never shown to the browser) and
+// an expiry. It is sealed with AES-256-GCM under a key derived from FERRY_TICKET_KEY, so it
+// is tamper-evident and its content unreadable, and any instance holding the key can check
+// it: no state is kept between requests (Lambda, Workers).
+
+// minTicketKey is the shortest FERRY_TICKET_KEY accepted.
+const minTicketKey = 32
+
+const (
+	ticketPrefix = "ft1."
+	ticketAAD    = "ferry upload ticket v1"
+	maxTicketLen = 4096
+)
+
+// Ticket is the sealed content of an upload ticket.
+type Ticket struct {
+	Provider string `json:"p"`
+	Library  string `json:"l"`
+	Space    string `json:"s"`
+	Subject  string `json:"u"`
+	Path     string `json:"f"` // the full library path the upload was approved for
+	Size     int64  `json:"n"` // the declared size, checked again at completion
+	Type     string `json:"t,omitempty"`
+	Session  string `json:"k"`           // the provider's handle (SMH: the confirm key)
+	PartSize int64  `json:"z,omitempty"` // 0: one simple body
+	Expires  int64  `json:"e"`           // unix seconds
+	Mode     string `json:"m,omitempty"` // reserved for provider variants
+}
+
+// errTicket is every refusal of a ticket: which check failed is logged, never answered,
+// so a caller learns nothing from altering one.
+var errTicket = errors.New("upload ticket refused")
+
+type ticketSealer struct {
+	aead cipher.AEAD
+	now  func() time.Time
+}
+
+// newTicketSealer derives the sealing key from the configured secret (HMAC-SHA256 with a
+// label, so the same secret used elsewhere would yield another key).
+func newTicketSealer(secret []byte, now func() time.Time) (*ticketSealer, error) {
+	if len(secret) < minTicketKey {
+		return nil, errors.New("the ticket key is shorter than 32 bytes")
+	}
+	m := hmac.New(sha256.New, secret)
+	m.Write([]byte("ferry/ticket/aes-256-gcm"))
+	block, err := aes.NewCipher(m.Sum(nil))
+	if err != nil {
+		return nil, err
+	}
+	aead, err := cipher.NewGCM(block)
+	if err != nil {
+		return nil, err
+	}
+	return &ticketSealer{aead: aead, now: now}, nil
+}
+
+// seal renders t as an opaque ticket.
+func (s *ticketSealer) seal(t *Ticket) (string, error) {
+	plain, err := json.Marshal(t)
+	if err != nil {
+		return "", err
+	}
+	nonce := make([]byte, s.aead.NonceSize())
+	if _, err := rand.Read(nonce); err != nil {
+		return "", err
+	}
+	out := s.aead.Seal(nonce, nonce, plain, []byte(ticketAAD))
+	return ticketPrefix + base64.RawURLEncoding.EncodeToString(out), nil
+}
+
+// open checks a ticket and returns its content: it must be intact, unexpired, and minted
+// for this provider, library and caller. The reason of a refusal goes to why (for the log).
+func (s *ticketSealer) open(raw, provider, library, subject string) (t *Ticket, why string, err error) {
+	if len(raw) > maxTicketLen || !strings.HasPrefix(raw, ticketPrefix) {
+		return nil, "malformed", errTicket
+	}
+	b, err := base64.RawURLEncoding.DecodeString(raw[len(ticketPrefix):])
+	if err != nil || len(b) < s.aead.NonceSize()+s.aead.Overhead() {
+		return nil, "malformed", errTicket
+	}
+	ns := s.aead.NonceSize()
+	plain, err := s.aead.Open(nil, b[:ns], b[ns:], []byte(ticketAAD))
+	if err != nil {
+		return nil, "altered or sealed under another key", errTicket
+	}
+	t = new(Ticket)
+	if err := json.Unmarshal(plain, t); err != nil {
+		return nil, "unreadable", errTicket
+	}
+	switch {
+	case t.Provider != provider || t.Library != library:
+		return nil, "another provider or library", errTicket
+	case t.Subject != subject:
+		return nil, "another caller's", errTicket
+	case s.now().Unix() >= t.Expires:
+		return nil, "expired", errTicket
+	}
+	return t, "", nil
+}

@@ -1,0 +1,84 @@
+package function
+
+import (
+	"encoding/base64"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestTicketSealOpen(t *testing.T) {
+	now := time.Unix(1_800_000_000, 0)
+	clock := func() time.Time { return now }
+	s, err := newTicketSealer([]byte(strings.Repeat("k", 32)), clock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, _ := newTicketSealer([]byte(strings.Repeat("x", 32)), clock)
+	tk := &Ticket{Provider: "smh", Library: "smhdev", Space: "-", Subject: "alice", Path: "/users/alice/a.bin",
+		Size: 10, Session: "confirm-key-secret", Expires: now.Add(time.Hour).Unix()}
+	raw, err := s.seal(tk)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(raw, "confirm-key-secret") || strings.Contains(raw, "alice") {
+		t.Fatal("the ticket shows its content")
+	}
+	got, _, err := s.open(raw, "smh", "smhdev", "alice")
+	if err != nil || *got != *tk {
+		t.Fatalf("open: %+v %v", got, err)
+	}
+	raw2, _ := s.seal(tk)
+	if raw2 == raw {
+		t.Fatal("two seals of one ticket are equal (nonce reused)")
+	}
+	flip := func(r string, i int) string {
+		b, _ := base64.RawURLEncoding.DecodeString(r[len(ticketPrefix):])
+		b[(i+len(b))%len(b)] ^= 1
+		return ticketPrefix + base64.RawURLEncoding.EncodeToString(b)
+	}
+	otherRaw, _ := other.seal(tk)
+	for name, c := range map[string]struct{ raw, prov, lib, sub string }{
+		"another caller":   {raw, "smh", "smhdev", "bob"},
+		"another library":  {raw, "smh", "smhmedia", "alice"},
+		"another provider": {raw, "pds", "smhdev", "alice"},
+		"another key":      {otherRaw, "smh", "smhdev", "alice"},
+		"nonce altered":    {flip(raw, 0), "smh", "smhdev", "alice"},
+		"body altered":     {flip(raw, 20), "smh", "smhdev", "alice"},
+		"tag altered":      {flip(raw, -1), "smh", "smhdev", "alice"},
+		"truncated":        {raw[:len(raw)-4], "smh", "smhdev", "alice"},
+		"no prefix":        {strings.TrimPrefix(raw, ticketPrefix), "smh", "smhdev", "alice"},
+		"empty":            {"", "smh", "smhdev", "alice"},
+		"prefix only":      {ticketPrefix, "smh", "smhdev", "alice"},
+		"not base64":       {ticketPrefix + "!!!", "smh", "smhdev", "alice"},
+		"huge":             {ticketPrefix + strings.Repeat("A", 5000), "smh", "smhdev", "alice"},
+	} {
+		if _, _, err := s.open(c.raw, c.prov, c.lib, c.sub); err != errTicket {
+			t.Errorf("%s: %v, want refused", name, err)
+		}
+	}
+	now = now.Add(time.Hour)
+	if _, why, err := s.open(raw, "smh", "smhdev", "alice"); err != errTicket || why != "expired" {
+		t.Errorf("expired: %v %q", err, why)
+	}
+	if _, err := newTicketSealer([]byte("short"), clock); err == nil {
+		t.Error("a short key was accepted")
+	}
+}
+
+func FuzzTicketOpen(f *testing.F) {
+	s, _ := newTicketSealer([]byte(strings.Repeat("k", 32)), time.Now)
+	good, _ := s.seal(&Ticket{Provider: "smh", Library: "l", Subject: "a", Expires: time.Now().Add(time.Hour).Unix()})
+	f.Add(good)
+	f.Add(ticketPrefix)
+	f.Add("")
+	f.Fuzz(func(t *testing.T, raw string) {
+		tk, _, err := s.open(raw, "smh", "l", "a")
+		if err == nil && raw != good {
+			// Only a ticket this sealer made can open: any other string is refused.
+			if tk.Subject != "a" {
+				t.Fatalf("opened a forged ticket: %+v", tk)
+			}
+		}
+	})
+}

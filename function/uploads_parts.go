@@ -1,0 +1,61 @@
+package function
+
+// How the function cuts a brokered upload. The browser may name a part size; the function
+// decides (within the data plane's limits), so the ticket, the targets and the check at
+// completion agree on one plan.
+const (
+	defaultPartSize = int64(8) << 20
+	minPartSize     = int64(1) << 20 // the data plane refuses smaller parts (but the last)
+	maxPartSize     = int64(5) << 30
+	maxParts        = 10000
+	// targetWindow is how many parts' targets one answer carries: SMH signs one header set
+	// for all parts, but a 5 GiB file in 8 MiB parts would be a megabyte of JSON.
+	targetWindow = 16
+	// maxTargetsAsked caps the parts of one /targets request.
+	maxTargetsAsked = 64
+)
+
+// choosePartSize returns 0 (one body) when size fits one part of pref, else pref grown in
+// whole MiB so that there are at most maxParts parts.
+func choosePartSize(size, pref int64) int64 {
+	if pref == 0 {
+		pref = defaultPartSize
+	}
+	if size <= pref {
+		return 0
+	}
+	if need := (size + maxParts - 1) / maxParts; need > pref {
+		pref = (need + minPartSize - 1) / minPartSize * minPartSize
+	}
+	return pref
+}
+
+// partCount is the number of parts (0 for one body).
+func partCount(size, partSize int64) int {
+	if partSize == 0 {
+		return 0
+	}
+	return int((size + partSize - 1) / partSize)
+}
+
+// span is part n's offset and length (n = 0: the one body).
+func span(size, partSize int64, n int) (off, length int64) {
+	if partSize == 0 || n == 0 {
+		return 0, size
+	}
+	off = int64(n-1) * partSize
+	return off, min(partSize, size-off)
+}
+
+// firstWindow is the parts whose targets the begin answer carries.
+func firstWindow(size, partSize int64) []int {
+	if partSize == 0 {
+		return []int{0}
+	}
+	n := min(partCount(size, partSize), targetWindow)
+	out := make([]int, n)
+	for i := range out {
+		out[i] = i + 1
+	}
+	return out
+}

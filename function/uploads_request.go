@@ -1,0 +1,161 @@
+package function
+
+import (
+	"net/http"
+	"regexp"
+	"strings"
+)
+
+// beginBody is the body of POST /v1/uploads (interfaces.md §5.2).
+type beginBody struct {
+	SpaceID      string
+	Path         string
+	Size         *int64
+	Type         string
+	LastModified *int64
+	Conflict     string
+	PartSize     *int64
+	Labels       []string
+	Meta         map[string]string
+	Hashes       map[string]string
+}
+
+func readBeginBody(w http.ResponseWriter, r *http.Request) (*beginBody, error) {
+	b := &beginBody{}
+	err := readJSON(w, r, false, map[string]any{
+		"spaceId": &b.SpaceID, "path": &b.Path, "size": &b.Size, "type": &b.Type, "lastModified": &b.LastModified,
+		"conflict": &b.Conflict, "partSize": &b.PartSize, "labels": &b.Labels, "meta": &b.Meta, "hashes": &b.Hashes,
+	})
+	if err != nil {
+		return nil, err
+	}
+	if err := checkOptionalIDs(b.SpaceID, "", ""); err != nil {
+		return nil, err
+	}
+	switch {
+	case b.Path == "":
+		return nil, errInvalid("path is required: the file's path inside your area, like /uploads/a.pdf")
+	case b.Size == nil:
+		return nil, errInvalid("size is required: the file's size in bytes")
+	case *b.Size < 0:
+		return nil, errInvalid("size must not be negative")
+	case b.Type != "" && !mimeType.MatchString(b.Type):
+		return nil, errInvalid("type: a MIME type like image/png")
+	case b.PartSize != nil && (*b.PartSize < minPartSize || *b.PartSize > maxPartSize):
+		return nil, errInvalid("partSize: between %d and %d bytes", minPartSize, maxPartSize)
+	case len(b.Labels) > 16:
+		return nil, errInvalid("labels: at most 16")
+	case len(b.Meta) > 16:
+		return nil, errInvalid("meta: at most 16 entries")
+	}
+	for _, l := range b.Labels {
+		if l == "" || len(l) > 64 || hasControl(l) {
+			return nil, errInvalid("labels: each 1-64 characters, no control characters")
+		}
+	}
+	for k, v := range b.Meta {
+		if !metaKey.MatchString(k) || len(v) > 1024 || hasControl(v) {
+			return nil, errInvalid("meta: keys of 1-64 lower-case letters, digits, '-' or '_'; values up to 1024 characters without control characters")
+		}
+	}
+	conflict, ok := conflictAliases[b.Conflict]
+	if !ok {
+		return nil, errInvalid("conflict: use \"fail\", \"rename\" or \"replace\"")
+	}
+	b.Conflict = conflict
+	return b, nil
+}
+
+// conflictAliases maps the accepted conflict words to the neutral ones; "" is the default
+// (rename, SMH's own default). "ask" and "overwrite" are the widget's older words.
+var conflictAliases = map[string]string{
+	"": ConflictRename, ConflictFail: ConflictFail, ConflictRename: ConflictRename, ConflictReplace: ConflictReplace,
+	"ask": ConflictFail, "overwrite": ConflictReplace,
+}
+
+var (
+	mimeType = regexp.MustCompile(`^[a-zA-Z0-9][a-zA-Z0-9!#$&^_.+-]{0,63}/[a-zA-Z0-9][a-zA-Z0-9!#$&^_.+-]{0,63}$`)
+	metaKey  = regexp.MustCompile(`^[a-z0-9_-]{1,64}$`)
+	hexHash  = regexp.MustCompile(`^[0-9a-f]{64}$`)
+)
+
+func hasControl(s string) bool {
+	return strings.ContainsFunc(s, func(r rune) bool { return r < 0x20 || r == 0x7f })
+}
+
+// checkSMHHashes validates SMH's quick-upload hashes: lower-case hex SHA-256 values, the
+// full hash only after the beginning hash.
+func checkSMHHashes(h map[string]string) error {
+	for k, v := range h {
+		if k != hashBeginning && k != hashFull {
+			return errInvalid("hashes: %q is not a hash this provider uses (beginningHash, fullHash)", clip(k))
+		}
+		if !hexHash.MatchString(v) {
+			return errInvalid("hashes.%s: 64 lower-case hex digits", k)
+		}
+	}
+	if h[hashFull] != "" && h[hashBeginning] == "" {
+		return errInvalid("hashes: fullHash is sent with beginningHash")
+	}
+	return nil
+}
+
+// declaredTypeAllowed checks a declared MIME type against allowedTypes: it must match a MIME
+// pattern, or be the type the name's extension implies (the name itself is checked by
+// typeAllowed), or the list must hold extensions only.
+func declaredTypeAllowed(declared, name string, allowed []string) bool {
+	if declared == "" || len(allowed) == 0 {
+		return true
+	}
+	declared = strings.ToLower(declared)
+	if declared == mimeByExt[extOf(name)] {
+		return true
+	}
+	mimePatterns := false
+	for _, a := range allowed {
+		a = strings.ToLower(a)
+		if strings.HasPrefix(a, ".") {
+			continue
+		}
+		mimePatterns = true
+		if a == declared || strings.HasSuffix(a, "/*") && strings.HasPrefix(declared, strings.TrimSuffix(a, "*")) {
+			return true
+		}
+	}
+	return !mimePatterns
+}
+
+// targetsBody is the body of POST /v1/uploads/{id}/targets.
+type targetsBody struct {
+	Parts  []int
+	Offset *int64
+}
+
+func readTargetsBody(w http.ResponseWriter, r *http.Request, t *Ticket) ([]int, error) {
+	var b targetsBody
+	if err := readJSON(w, r, false, map[string]any{"parts": &b.Parts, "offset": &b.Offset}); err != nil {
+		return nil, err
+	}
+	if b.Offset != nil {
+		return nil, errInvalid("offset: this provider addresses parts by number; send parts")
+	}
+	if len(b.Parts) == 0 || len(b.Parts) > maxTargetsAsked {
+		return nil, errInvalid("parts: 1-%d part numbers", maxTargetsAsked)
+	}
+	count := partCount(t.Size, t.PartSize)
+	seen := map[int]bool{}
+	for _, n := range b.Parts {
+		valid := count == 0 && n == 0 || count > 0 && n >= 1 && n <= count
+		if !valid {
+			if count == 0 {
+				return nil, errInvalid("parts: this upload is one body, part 0")
+			}
+			return nil, errInvalid("parts: numbers 1-%d", count)
+		}
+		if seen[n] {
+			return nil, errInvalid("parts: %d is listed twice", n)
+		}
+		seen[n] = true
+	}
+	return b.Parts, nil
+}
