@@ -54,10 +54,13 @@ func newEngine(cfg bridge.ClientConfig, headers func(context.Context) (map[strin
 	c := engine.Config{
 		Options: opts,
 		Tokens:  fn,
-		Driver:  &engine.SMHDriver{Doer: jsx.Fetch{Credentials: "omit"}, Function: fn},
-		Sender:  jsx.XHRSender{},
-		Hasher:  jsx.SubtleHasher{},
-		OnEvent: onEvent,
+		// The token answer's mode picks one: direct tokens speak SMH, brokered ones only the
+		// function's routes (their bytes go to the targets it hands out, by XHR too).
+		Driver:   &engine.SMHDriver{Doer: jsx.Fetch{Credentials: "omit"}, Function: fn},
+		Brokered: &engine.BrokeredDriver{Function: fn},
+		Sender:   jsx.XHRSender{},
+		Hasher:   jsx.SubtleHasher{},
+		OnEvent:  onEvent,
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()

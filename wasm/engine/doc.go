@@ -23,16 +23,21 @@
 //     one are kept (each on its own, so parts acknowledged out of order are kept too), the
 //     task is renewed and the rest is sent. A file whose name, size or last-modified differ
 //     is refused with FileChanged.
-//  5. beginning: the Driver (SMH today) begins the upload, with quick upload when allowed
-//     (beginningHash → 202 → the chained full hash, checkpointed as it goes → 200 = done with
-//     no bytes sent), and creates a missing parent directory once.
+//  5. beginning: the Driver begins the upload, with quick upload when allowed (beginningHash →
+//     202, or the function's 409 HashNeeded → the chained full hash, checkpointed as it goes →
+//     the file = done with no bytes sent), and creates a missing parent directory once. The
+//     token answer's mode picks the driver: direct (SMHDriver: an SMH token in the engine) or
+//     brokered (BrokeredDriver: the token function begins, renews, reads, completes and
+//     aborts; the engine holds no provider credential and only PUTs bytes to the targets the
+//     function hands out). The session says how the file is cut (brokered: the function
+//     decides the part size), and a task found gone begins afresh.
 //  6. uploading: parts go out through the PartSender, Options.Concurrency in flight across all
 //     files, each with its CRC-64 checked against the data plane's; faults are classified
 //     (retry with capped exponential backoff and full jitter, renew expired signatures, refresh
 //     the token, or fail with the server's code) and a stall watchdog retries a part that makes
 //     no progress.
 //  7. confirming: the per-part CRCs are combined (no second pass over the file) and sent with
-//     the confirm, directly or through the function's /v1/confirm.
+//     the confirm, directly, through the function's /v1/confirm, or (brokered) its complete.
 //
 // Memory is bounded by a fixed pool of buffers: Concurrency part buffers natively, small CRC
 // read buffers when parts stream straight from the source (the browser), so memory stays flat

@@ -6,17 +6,19 @@ import (
 	"time"
 )
 
-// Driver is one provider's upload protocol (SMH today; PDS and Gokuai could follow without
-// touching the scheduler). The scheduler owns ordering, parallelism, retries, progress and
-// checkpoints; the driver turns its steps into the provider's requests and sorts the
-// provider's errors into Faults. Every method may be called concurrently for different
-// sessions; Target and Classify are also called concurrently for the same session.
+// Driver is one upload protocol: SMH spoken directly with an SMH token (SMHDriver), or the
+// token function's brokered routes in front of any provider (BrokeredDriver). The engine
+// picks one per token answer (Token.Mode). The scheduler owns ordering, parallelism,
+// retries, progress and checkpoints; the driver turns its steps into requests and sorts
+// their errors into Faults. Every method may be called concurrently for different
+// sessions; Target, PartDone and Classify are also called concurrently for the same session.
 type Driver interface {
 	// Name is recorded in checkpoints, so a checkpoint is only resumed by its driver.
 	Name() string
 	// Begin asks for an upload task for spec. When the provider may complete the upload by
 	// hash it uses quick (quick.Full is computed only if asked); a hit returns a *Result and
-	// no session. A missing parent directory is created, and begin retried, once.
+	// no session. A missing parent directory is created, and begin retried, once. The
+	// session's Multipart and PartSize are how the file is cut: the scheduler follows them.
 	Begin(ctx context.Context, tok *Token, spec *FileSpec, quick *QuickHashes) (*Session, *Result, error)
 	// Parts reads the task of a checkpointed session: the parts the server holds, or a
 	// *Result when the task was already completed.
@@ -24,11 +26,11 @@ type Driver interface {
 	// Renew refreshes the session's data-plane signatures: it returns a new Session (with
 	// its new Expires); sessions are never changed in place, so parts may share one.
 	Renew(ctx context.Context, tok *Token, s *Session) (*Session, error)
-	// Target is where part n goes (n ≥ 1; n = 0 for a simple upload's one body). The
-	// header map is the caller's to keep.
-	Target(s *Session, n int) (url string, header map[string]string, err error)
-	// PartDone reads the data plane's answer to a part: its ETag and CRC-64, or the error.
-	PartDone(resp *PartResponse) (PartAck, error)
+	// Target is where part n goes (n ≥ 1; n = 0 for a simple upload's one body), signed to
+	// last at least until s.Expires. The header map is the caller's to keep.
+	Target(ctx context.Context, tok *Token, s *Session, n int) (url string, header map[string]string, err error)
+	// PartDone reads the data plane's answer to a part of s: its ETag and CRC-64, or the error.
+	PartDone(s *Session, resp *PartResponse) (PartAck, error)
 	// Complete confirms the upload with the whole file's CRC-64.
 	Complete(ctx context.Context, tok *Token, s *Session, crc64 uint64) (*Result, error)
 	// Abort deletes the server task and what it received.
@@ -43,7 +45,8 @@ type Driver interface {
 type FileSpec struct {
 	Path      string // full library path, starting with "/"
 	Size      int64
-	Multipart bool
+	Multipart bool  // the engine's plan; a brokered begin lets the function decide
+	PartSize  int64 // the engine's part size: the plan's, or the function's preference
 	Conflict  string
 	Labels    []string
 	Meta      map[string]string // keys without the x-smh-meta- prefix
@@ -58,17 +61,20 @@ type QuickHashes struct {
 
 // Session is an upload task on the server, as a checkpoint stores it.
 type Session struct {
-	Key       string          `json:"key"` // the provider's task id (SMH confirmKey)
-	Multipart bool            `json:"multipart"`
-	Expires   time.Time       `json:"expires"` // when the data-plane signatures expire
-	Data      json.RawMessage `json:"data"`    // the driver's own state (SMH: upload info)
+	Key       string `json:"key"` // the task's id (SMH confirmKey, brokered ticket)
+	Multipart bool   `json:"multipart"`
+	// PartSize is the size of every part but the last (0 for one body, and in checkpoints
+	// written before it was recorded: then Checkpoint.PartSize says).
+	PartSize int64           `json:"partSize,omitempty"`
+	Expires  time.Time       `json:"expires"` // when the data-plane signatures expire
+	Data     json.RawMessage `json:"data"`    // the driver's own state (SMH: upload info)
 }
 
-// RemotePart is a part the server holds.
+// RemotePart is a part the server holds (as the brokered routes' "stored" lists them).
 type RemotePart struct {
-	N    int
-	Size int64
-	ETag string
+	N    int    `json:"part"`
+	Size int64  `json:"size"`
+	ETag string `json:"etag"`
 }
 
 // PartAck is the data plane's receipt for a part.

@@ -14,8 +14,11 @@ type Config struct {
 
 	// Tokens mints tokens (required): a *Function in production.
 	Tokens TokenSource
-	// Driver speaks the provider's protocol (required): an *SMHDriver.
-	Driver Driver
+	// Driver uploads for direct tokens (an *SMHDriver), Brokered for brokered ones (a
+	// *BrokeredDriver): the engine picks one per token answer. At least one is required; a
+	// token whose mode has no driver fails its uploads with InvalidOptions.
+	Driver   Driver
+	Brokered Driver
 	// Sender PUTs parts to the data plane (required).
 	Sender PartSender
 	// Hasher computes chained-hash blocks (required): native.Hasher, or crypto.subtle in the
@@ -64,8 +67,8 @@ type Engine struct {
 
 // New checks cfg and returns an Engine.
 func New(cfg Config) (*Engine, error) {
-	if cfg.Tokens == nil || cfg.Driver == nil || cfg.Sender == nil || cfg.Hasher == nil {
-		return nil, newError(CodeInvalidOptions, "engine: Tokens, Driver, Sender and Hasher are required")
+	if cfg.Tokens == nil || cfg.Driver == nil && cfg.Brokered == nil || cfg.Sender == nil || cfg.Hasher == nil {
+		return nil, newError(CodeInvalidOptions, "engine: Tokens, Driver or Brokered, Sender and Hasher are required")
 	}
 	if cfg.Clock == nil {
 		cfg.Clock = SystemClock{}
@@ -229,8 +232,8 @@ func (e *Engine) SignOut(ctx context.Context) error {
 				if !e.mine(cp, tok) {
 					continue
 				}
-				if cp.Session != nil {
-					_ = e.cfg.Driver.Abort(ctx, tok, cp.Session) // best effort
+				if d := e.driverNamed(cp.Driver); cp.Session != nil && d != nil {
+					_ = d.Abort(ctx, tok, cp.Session) // best effort
 				}
 				if err := e.cfg.Checkpoints.Delete(ctx, cp.ID); err != nil {
 					errs = append(errs, err)
@@ -284,10 +287,33 @@ func (e *Engine) token(ctx context.Context) (*Token, error) {
 		if err == nil {
 			return tok, nil
 		}
-		if err := e.recover(ctx, err, &a, nil, nil); err != nil {
+		if err := e.recover(ctx, nil, err, &a, nil, nil); err != nil {
 			return nil, err
 		}
 	}
+}
+
+// driverFor is the driver of a token's mode.
+func (e *Engine) driverFor(tok *Token) (Driver, error) {
+	d := e.cfg.Driver
+	if tok.Mode == ModeBrokered {
+		d = e.cfg.Brokered
+	}
+	if d == nil {
+		return nil, newError(CodeInvalidOptions, "the token function answered mode %q, which this engine has no driver for", tok.Mode)
+	}
+	return d, nil
+}
+
+// driverNamed is the configured driver a checkpoint names, or nil.
+func (e *Engine) driverNamed(name string) Driver {
+	if d := e.cfg.Driver; d != nil && d.Name() == name {
+		return d
+	}
+	if d := e.cfg.Brokered; d != nil && d.Name() == name {
+		return d
+	}
+	return nil
 }
 
 func lockName(checkpointID string) string { return "ferry:" + checkpointID }

@@ -64,21 +64,26 @@ func TestExpiryMidUpload(t *testing.T) {
 // little longer: the engine renews (ahead, or after a 403) and finishes.
 func TestSignatureExpiryShortValidity(t *testing.T) {
 	t.Parallel()
-	h := newHarness(t)
-	if err := h.emu.SetFaults(smhemu.FaultConfig{ExpireUploadAfter: smhemu.Duration(time.Second), Latency: smhemu.Duration(150 * time.Millisecond)}); err != nil {
-		t.Fatal(err)
-	}
-	cfg := h.config()
-	cfg.Concurrency = 2
-	e := h.engine(cfg)
-	src := randomSource(t, "short.bin", 12*engine.MiB)
-	_, res, err := h.upload(e, src, engine.UploadOptions{Path: "/exp/"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	h.checkStored(res.Path, src)
-	if n := h.requests("?renew", "200"); n == 0 {
-		t.Fatal("no renewal")
+	for _, mode := range modes {
+		t.Run(mode, func(t *testing.T) {
+			t.Parallel()
+			h := newModeHarness(t, mode)
+			if err := h.emu.SetFaults(smhemu.FaultConfig{ExpireUploadAfter: smhemu.Duration(time.Second), Latency: smhemu.Duration(150 * time.Millisecond)}); err != nil {
+				t.Fatal(err)
+			}
+			cfg := h.config()
+			cfg.Concurrency = 2
+			e := h.engine(cfg)
+			src := randomSource(t, "short.bin", 12*engine.MiB)
+			_, res, err := h.upload(e, src, engine.UploadOptions{Path: "/exp/"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			h.checkStored(res.Path, src)
+			if n := h.requests("?renew", "200"); n == 0 {
+				t.Fatal("no renewal")
+			}
+		})
 	}
 }
 
@@ -87,26 +92,31 @@ func TestSignatureExpiryShortValidity(t *testing.T) {
 // meets an expired signature.
 func TestRenewAhead(t *testing.T) {
 	t.Parallel()
-	h := newHarness(t)
-	clock := &vclock{}
-	cfg := h.config()
-	cfg.Clock = clock
-	cfg.Concurrency = 1
-	// After two parts, the engine's clock runs 59m58s ahead of the emulator's: every
-	// signature (valid one hour) seems to have two seconds left, less than a part needs at
-	// the assumed rate... but the emulator still accepts them; only renewals can show.
-	cfg.Sender = gatedSender(cfg.Sender, 2, func() { clock.advance(time.Hour - 2*time.Second) })
-	e := h.engine(cfg)
-	src := randomSource(t, "ahead.bin", 5*engine.MiB)
-	_, res, err := h.upload(e, src, engine.UploadOptions{Path: "/exp/"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	h.checkStored(res.Path, src)
-	if n := h.requests("?renew", "200"); n == 0 {
-		t.Fatal("no renewal ahead of expiry")
-	}
-	if n := h.requests("/cos/", "403"); n != 0 {
-		t.Fatalf("%d parts met an expired signature", n)
+	for _, mode := range modes {
+		t.Run(mode, func(t *testing.T) {
+			t.Parallel()
+			h := newModeHarness(t, mode)
+			clock := &vclock{}
+			cfg := h.config()
+			cfg.Clock = clock
+			cfg.Concurrency = 1
+			// After two parts, the engine's clock runs 59m58s ahead of the emulator's: every
+			// signature (valid one hour) seems to have two seconds left, less than a part needs at
+			// the assumed rate... but the emulator still accepts them; only renewals can show.
+			cfg.Sender = gatedSender(cfg.Sender, 2, func() { clock.advance(time.Hour - 2*time.Second) })
+			e := h.engine(cfg)
+			src := randomSource(t, "ahead.bin", 5*engine.MiB)
+			_, res, err := h.upload(e, src, engine.UploadOptions{Path: "/exp/"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			h.checkStored(res.Path, src)
+			if n := h.requests("?renew", "200"); n == 0 {
+				t.Fatal("no renewal ahead of expiry")
+			}
+			if n := h.requests("/cos/", "403"); n != 0 {
+				t.Fatalf("%d parts met an expired signature", n)
+			}
+		})
 	}
 }

@@ -11,6 +11,7 @@ import (
 
 // Function calls the token function's routes (interfaces.md §3): /v1/token for tokens, and
 // for roles that confirm through it, /v1/confirm and /v1/directory. It is a TokenSource.
+// BrokeredDriver speaks the brokered routes (§5.2) through it, with the same headers.
 type Function struct {
 	// TokenURL is the POST /v1/token route; confirmUrl and directoryUrl of the answer are
 	// resolved against it.
@@ -40,7 +41,16 @@ func (f *Function) FetchToken(ctx context.Context) (*Token, error) {
 	if err := f.call(ctx, "POST", f.TokenURL, "token", body, &tok); err != nil {
 		return nil, err
 	}
-	if tok.AccessToken == "" || tok.LibraryID == "" || tok.APIBase == "" {
+	switch {
+	case tok.Mode == ModeBrokered:
+		// No provider credential: uploads go through the function's uploadsUrl.
+		if tok.UploadsURL == "" {
+			return nil, &Error{Code: "UnexpectedResponse", Message: "the brokered token answer lacks uploadsUrl"}
+		}
+		tok.AccessToken, tok.APIBase, tok.Grants = "", "", nil
+	case tok.Mode != "" && tok.Mode != ModeDirect:
+		return nil, &Error{Code: "UnexpectedResponse", Message: "the token answer's mode is neither brokered nor direct"}
+	case tok.AccessToken == "" || tok.LibraryID == "" || tok.APIBase == "":
 		return nil, &Error{Code: "UnexpectedResponse", Message: "the token answer lacks accessToken, libraryId or apiBase"}
 	}
 	if tok.SpaceID == "" {
@@ -48,6 +58,7 @@ func (f *Function) FetchToken(ctx context.Context) (*Token, error) {
 	}
 	tok.ConfirmURL = f.resolve(tok.ConfirmURL)
 	tok.DirectoryURL = f.resolve(tok.DirectoryURL)
+	tok.UploadsURL = f.resolve(tok.UploadsURL)
 	return &tok, nil
 }
 

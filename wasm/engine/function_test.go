@@ -16,13 +16,20 @@ import (
 	"github.com/ferry-upload/ferry/wasm/engine"
 )
 
-// withFunction serves the real token function (anonymous dev mode, default policy: grants
-// begin_upload, prefix /users/{sub}/, confirm "function") in front of the harness's emulator,
-// and returns an engine configuration that uses it: tokens from /v1/token, confirm through
-// /v1/confirm, missing directories through /v1/directory.
+// directPolicy is the default policy's role (grants begin_upload, prefix /users/{sub}/,
+// confirm "function"), in mode direct whatever the default mode.
+const directPolicy = `{"roles":{"uploader":{"grants":["begin_upload"],"mode":"direct"}}}`
+
+// withFunction serves the real token function (anonymous dev mode, directPolicy) in front of
+// the harness's emulator, and returns an engine configuration that uses it: tokens from
+// /v1/token, confirm through /v1/confirm, missing directories through /v1/directory.
 func (h *harness) withFunction(t *testing.T) (engine.Config, *engine.Function, *atomic.Int32) {
 	t.Helper()
-	fh, err := function.New(function.Config{APIBase: h.srv.URL(), LibraryID: lib, LibrarySecret: secret,
+	pol, err := function.ParsePolicy(directPolicy)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fh, err := function.New(function.Config{APIBase: h.srv.URL(), LibraryID: lib, LibrarySecret: secret, Policy: pol,
 		Auth: function.AuthConfig{Mode: function.AuthAnonymous}, DevMode: true, HTTPClient: h.client,
 		AllowedOrigins: []string{"http://page.test"}, RateLimit: function.RateLimit{Off: true},
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})

@@ -34,7 +34,7 @@ func (t *Task) hashBlock(ctx context.Context, off, n int64, prefix, buf []byte) 
 		if ctx.Err() == nil && !errors.As(err, &re) {
 			err = &readError{Err: err}
 		}
-		if err := t.e.recover(ctx, err, &a, nil, nil); err != nil {
+		if err := t.e.recover(ctx, nil, err, &a, nil, nil); err != nil {
 			return d, err
 		}
 	}

@@ -45,6 +45,8 @@ type harness struct {
 	tokenFetches atomic.Int32
 	events       *eventLog
 	ids          atomic.Int32
+
+	broker *broker // set: config() uploads brokered, through the real function
 }
 
 // id is a task id unique within the harness (its event log is shared by its engines).
@@ -83,8 +85,17 @@ func (h *harness) tokens() engine.TokenSource {
 	})
 }
 
-// config is an engine configuration on the harness; small parts keep tests fast.
+// config is an engine configuration on the harness, in the harness's mode; small parts
+// keep tests fast.
 func (h *harness) config() engine.Config {
+	cfg := h.directConfig()
+	if h.broker != nil {
+		cfg = h.brokered(cfg, nil)
+	}
+	return cfg
+}
+
+func (h *harness) directConfig() engine.Config {
 	return engine.Config{
 		Options: engine.Options{PartSize: engine.MiB, SimpleThreshold: engine.MiB,
 			Retry: engine.Backoff{Base: time.Millisecond, Max: 20 * time.Millisecond, Seed: 7}},

@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"path"
 	"strconv"
 	"strings"
@@ -23,24 +24,35 @@ import (
 // looking the file up failed too. The file is likely stored.
 const CodeConfirmUnknown = "ConfirmUnknown"
 
-// StoredFinder is implemented by drivers that can look up a stored file (SMHDriver).
+// StoredFinder is implemented by drivers that can look up a stored file (SMHDriver). A
+// driver that is not one must complete idempotently (BrokeredDriver: the function answers
+// a repeated complete with the stored file): its session is then looked up by completing
+// it again, and a file stored by a lost quick begin cannot be looked up (it begins again).
 type StoredFinder interface {
 	// FindStored returns the newest file whose size and CRC-64 are these, stored at target
 	// or at one of its renamed variants ("name (n).ext"), or nil when there is none.
 	FindStored(ctx context.Context, tok *Token, target string, size int64, crc64 uint64) (*Result, error)
 }
 
-// lookupStored looks for the file a request with a lost answer may have stored: its result,
-// nil when it is not stored, or a ConfirmUnknown error when the lookup fails.
-func (t *Task) lookupStored(ctx context.Context, target string, crc uint64) (*Result, error) {
-	f, ok := t.e.cfg.Driver.(StoredFinder)
-	if !ok {
-		return nil, newError(CodeConfirmUnknown, "the server's answer was lost: the file may be stored")
+// lookupStored looks for the file a request with a lost answer may have stored (sess is
+// the upload's task, nil for a begin): its result, nil when it is not stored, or a
+// ConfirmUnknown error when the lookup fails.
+func (t *Task) lookupStored(ctx context.Context, sess *Session, target string, crc uint64) (*Result, error) {
+	d := t.driver()
+	f, finder := d.(StoredFinder)
+	if !finder && sess == nil {
+		return nil, nil
 	}
 	var res *Result
-	err := t.e.call(ctx, func(tok *Token) error {
+	err := t.call(ctx, func(tok *Token) error {
 		var err error
-		res, err = f.FindStored(ctx, tok, target, t.src.Size(), crc)
+		if finder {
+			res, err = f.FindStored(ctx, tok, target, t.src.Size(), crc)
+			return err
+		}
+		if res, err = d.Complete(ctx, tok, sess, crc); errors.Is(err, ErrSessionGone) {
+			res, err = nil, nil // completing again found nothing stored
+		}
 		return err
 	})
 	if err != nil {
@@ -60,7 +72,7 @@ func (t *Task) storedAfterReload(ctx context.Context, cp *Checkpoint) (*Result, 
 	crc, err := t.fileCRC(ctx)
 	var res *Result
 	if err == nil {
-		res, err = t.lookupStored(ctx, cp.Path, crc)
+		res, err = t.lookupStored(ctx, cp.Session, cp.Path, crc)
 	}
 	t.setLost(err != nil)
 	switch {
@@ -75,6 +87,12 @@ func (t *Task) storedAfterReload(ctx context.Context, cp *Checkpoint) (*Result, 
 	return res, nil
 }
 
+// canFind reports whether the task's driver can look up a stored file without its task.
+func (t *Task) canFind() bool {
+	_, ok := t.driver().(StoredFinder)
+	return ok
+}
+
 // fileCRC is the CRC-64 of the whole file, read through a block buffer.
 func (t *Task) fileCRC(ctx context.Context) (uint64, error) {
 	buf, err := t.e.blocks.get(ctx, smhhash.BlockSize)
@@ -86,8 +104,8 @@ func (t *Task) fileCRC(ctx context.Context) (uint64, error) {
 }
 
 // unknownOutcome reports a failed attempt after which the server may have done the work.
-func (e *Engine) unknownOutcome(ctx context.Context, err error) bool {
-	return err != nil && e.classify(ctx, err) == FaultRetry
+func (t *Task) unknownOutcome(ctx context.Context, err error) bool {
+	return err != nil && t.e.classify(ctx, t.driver(), err) == FaultRetry
 }
 
 // FindStored lists the target's directory, newest first, and takes the first file named as

@@ -69,16 +69,21 @@ func (l *loseAnswers) count() int {
 	return l.lost
 }
 
+// isConfirm matches SMH's confirm, and the function's brokered complete.
 func isConfirm(r *http.Request, _ []byte) bool {
-	return r.Method == "POST" && strings.Contains(r.URL.RawQuery, "confirm")
+	return r.Method == "POST" && (strings.Contains(r.URL.RawQuery, "confirm") || strings.HasSuffix(r.URL.Path, "/complete"))
 }
 
 func isFullHashBegin(_ *http.Request, body []byte) bool {
 	return bytes.Contains(body, []byte(`"fullHash"`))
 }
 
-// lossy is h.config() with a driver whose requests go through l.
+// lossy is h.config() with a driver whose requests go through l (brokered: the function's).
 func (h *harness) lossy(l *loseAnswers) engine.Config {
+	if h.broker != nil {
+		l.next = h.broker.srv.Client().Transport
+		return h.brokered(h.directConfig(), l)
+	}
 	next := h.client.Transport
 	if next == nil {
 		next = http.DefaultTransport
@@ -120,48 +125,50 @@ func TestLostConfirmAnswer(t *testing.T) {
 		{"multipart-renamed", 3*engine.MiB + 1, true},
 		{"simple-renamed", 200 << 10, true},
 	} {
-		t.Run(c.name, func(t *testing.T) {
-			t.Parallel()
-			h := newHarness(t)
-			dir := prefix + "lost-" + c.name + "/"
-			if c.occupied {
-				if err := h.emu.PutFile(lib, "-", dir+"x.bin", []byte("another file")); err != nil {
-					t.Fatal(err)
+		for _, mode := range modes {
+			t.Run(mode+"/"+c.name, func(t *testing.T) {
+				t.Parallel()
+				h := newModeHarness(t, mode)
+				dir := prefix + "lost-" + c.name + "/"
+				if c.occupied {
+					if err := h.emu.PutFile(lib, "-", dir+"x.bin", []byte("another file")); err != nil {
+						t.Fatal(err)
+					}
 				}
-			}
-			l := &loseAnswers{match: isConfirm, left: 1}
-			e := h.engine(h.lossy(l))
-			src := randomSource(t, "x.bin", c.size)
-			task, res, err := h.upload(e, src, engine.UploadOptions{Path: "/lost-" + c.name + "/", Conflict: "rename"})
-			if err != nil {
-				t.Fatalf("upload: %v (lost answers: %d)", err, l.count())
-			}
-			if l.count() != 1 {
-				t.Fatalf("%d answers lost; the test wants 1", l.count())
-			}
-			want := dir + "x.bin"
-			if c.occupied {
-				want = dir + "x (1).bin"
-			}
-			if res.Path != want || res.Name != strings.TrimPrefix(want, dir) || res.Size != src.Size() || res.Rapid {
-				t.Fatalf("result %+v; want %s", res, want)
-			}
-			if task.State() != engine.StateDone {
-				t.Fatalf("state %s", task.State())
-			}
-			h.checkStored(want, src)
-			if f := h.file(want); f.CRC64 != res.CRC64 {
-				t.Fatalf("crc64 %s; stored %s", res.CRC64, f.CRC64)
-			}
-			n := 1
-			if c.occupied {
-				n = 2
-			}
-			if got := h.filesUnder(dir); len(got) != n {
-				t.Fatalf("files %v; want %d", got, n)
-			}
-			checkMonotonic(t, h.events.of(task.ID()))
-		})
+				l := &loseAnswers{match: isConfirm, left: 1}
+				e := h.engine(h.lossy(l))
+				src := randomSource(t, "x.bin", c.size)
+				task, res, err := h.upload(e, src, engine.UploadOptions{Path: "/lost-" + c.name + "/", Conflict: "rename"})
+				if err != nil {
+					t.Fatalf("upload: %v (lost answers: %d)", err, l.count())
+				}
+				if l.count() != 1 {
+					t.Fatalf("%d answers lost; the test wants 1", l.count())
+				}
+				want := dir + "x.bin"
+				if c.occupied {
+					want = dir + "x (1).bin"
+				}
+				if res.Path != want || res.Name != strings.TrimPrefix(want, dir) || res.Size != src.Size() || res.Rapid {
+					t.Fatalf("result %+v; want %s", res, want)
+				}
+				if task.State() != engine.StateDone {
+					t.Fatalf("state %s", task.State())
+				}
+				h.checkStored(want, src)
+				if f := h.file(want); f.CRC64 != res.CRC64 {
+					t.Fatalf("crc64 %s; stored %s", res.CRC64, f.CRC64)
+				}
+				n := 1
+				if c.occupied {
+					n = 2
+				}
+				if got := h.filesUnder(dir); len(got) != n {
+					t.Fatalf("files %v; want %d", got, n)
+				}
+				checkMonotonic(t, h.events.of(task.ID()))
+			})
+		}
 	}
 }
 
@@ -169,30 +176,35 @@ func TestLostConfirmAnswer(t *testing.T) {
 // (NetworkError); a retry finds the task gone and the file stored, and reports it.
 func TestLostConfirmAnswerThenRetry(t *testing.T) {
 	t.Parallel()
-	h := newHarness(t)
-	l := &loseAnswers{match: isConfirm, left: 2}
-	cfg := h.lossy(l)
-	cfg.Retry.MaxAttempts = 2
-	e := h.engine(cfg)
-	src := randomSource(t, "y.bin", 3*engine.MiB+7)
-	task, _, err := h.upload(e, src, engine.UploadOptions{Path: "/lost-retry/"})
-	if engine.Code(err) != engine.CodeNetworkError {
-		t.Fatalf("first run: %v; want NetworkError", err)
-	}
-	if err := task.Retry(); err != nil {
-		t.Fatal(err)
-	}
-	res, err := task.Wait(ctxTimeout(t, time.Minute))
-	if err != nil {
-		t.Fatalf("retry: %v", err)
-	}
-	want := prefix + "lost-retry/y.bin"
-	if res.Path != want {
-		t.Fatalf("result %+v; want %s", res, want)
-	}
-	h.checkStored(want, src)
-	if got := h.filesUnder(prefix + "lost-retry/"); len(got) != 1 {
-		t.Fatalf("files %v", got)
+	for _, mode := range modes {
+		t.Run(mode, func(t *testing.T) {
+			t.Parallel()
+			h := newModeHarness(t, mode)
+			l := &loseAnswers{match: isConfirm, left: 2}
+			cfg := h.lossy(l)
+			cfg.Retry.MaxAttempts = 2
+			e := h.engine(cfg)
+			src := randomSource(t, "y.bin", 3*engine.MiB+7)
+			task, _, err := h.upload(e, src, engine.UploadOptions{Path: "/lost-retry/"})
+			if engine.Code(err) != engine.CodeNetworkError {
+				t.Fatalf("first run: %v; want NetworkError", err)
+			}
+			if err := task.Retry(); err != nil {
+				t.Fatal(err)
+			}
+			res, err := task.Wait(ctxTimeout(t, time.Minute))
+			if err != nil {
+				t.Fatalf("retry: %v", err)
+			}
+			want := prefix + "lost-retry/y.bin"
+			if res.Path != want {
+				t.Fatalf("result %+v; want %s", res, want)
+			}
+			h.checkStored(want, src)
+			if got := h.filesUnder(prefix + "lost-retry/"); len(got) != 1 {
+				t.Fatalf("files %v", got)
+			}
+		})
 	}
 }
 
@@ -305,45 +317,50 @@ func TestLostConfirmAnswerThroughFunction(t *testing.T) {
 // the task gone and the file stored: done, one file, no checkpoint left.
 func TestLostConfirmAnswerReload(t *testing.T) {
 	t.Parallel()
-	h := newHarness(t)
-	store := engine.NewMemoryStore()
-	l := &loseAnswers{match: isConfirm, left: 1, hang: true}
-	cfg := h.lossy(l)
-	cfg.Checkpoints = store
-	old, err := engine.New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	src := randomSource(t, "r.bin", 3*engine.MiB+9)
-	task, err := old.UploadWithID(h.id(), src, engine.UploadOptions{Path: "/lost-reload/"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx := ctxTimeout(t, time.Minute)
-	if st, _ := task.WaitState(ctx, engine.StateConfirming); st != engine.StateConfirming {
-		t.Fatalf("state %s", st)
-	}
-	for l.count() == 0 {
-		time.Sleep(10 * time.Millisecond)
-	}
-	old.Close() // the reload
+	for _, mode := range modes {
+		t.Run(mode, func(t *testing.T) {
+			t.Parallel()
+			h := newModeHarness(t, mode)
+			store := engine.NewMemoryStore()
+			l := &loseAnswers{match: isConfirm, left: 1, hang: true}
+			cfg := h.lossy(l)
+			cfg.Checkpoints = store
+			old, err := engine.New(cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			src := randomSource(t, "r.bin", 3*engine.MiB+9)
+			task, err := old.UploadWithID(h.id(), src, engine.UploadOptions{Path: "/lost-reload/"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			ctx := ctxTimeout(t, time.Minute)
+			if st, _ := task.WaitState(ctx, engine.StateConfirming); st != engine.StateConfirming {
+				t.Fatalf("state %s", st)
+			}
+			for l.count() == 0 {
+				time.Sleep(10 * time.Millisecond)
+			}
+			old.Close() // the reload
 
-	cfg = h.config()
-	cfg.Checkpoints = store
-	again := restoreOnly(t, ctx, h.engine(cfg), src)
-	res, err := again.Wait(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := prefix + "lost-reload/r.bin"
-	if res.Path != want || again.State() != engine.StateDone {
-		t.Fatalf("result %+v state %s; want done at %s", res, again.State(), want)
-	}
-	h.checkStored(want, src)
-	if got := h.filesUnder(prefix + "lost-reload/"); len(got) != 1 {
-		t.Fatalf("files %v", got)
-	}
-	if cps, _ := store.List(ctx); len(cps) != 0 {
-		t.Fatalf("checkpoints left: %v", cps)
+			cfg = h.config()
+			cfg.Checkpoints = store
+			again := restoreOnly(t, ctx, h.engine(cfg), src)
+			res, err := again.Wait(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := prefix + "lost-reload/r.bin"
+			if res.Path != want || again.State() != engine.StateDone {
+				t.Fatalf("result %+v state %s; want done at %s", res, again.State(), want)
+			}
+			h.checkStored(want, src)
+			if got := h.filesUnder(prefix + "lost-reload/"); len(got) != 1 {
+				t.Fatalf("files %v", got)
+			}
+			if cps, _ := store.List(ctx); len(cps) != 0 {
+				t.Fatalf("checkpoints left: %v", cps)
+			}
+		})
 	}
 }

@@ -65,10 +65,11 @@ func (t *Task) sendPart(ctx context.Context, n int, buf []byte) error {
 	var a attempts
 	var crc uint64
 	var body []byte
+	var tok *Token // the token of the last attempt: refreshed once if refused
 	haveCRC := false
 	for {
 		t.mu.Lock()
-		sess, gen := t.sess, t.sessGen
+		sess, gen, d := t.sess, t.sessGen, t.drv
 		t.mu.Unlock()
 		err := func() error {
 			if !haveCRC {
@@ -86,7 +87,14 @@ func (t *Task) sendPart(ctx context.Context, n int, buf []byte) error {
 				sess, gen = t.sess, t.sessGen
 				t.mu.Unlock()
 			}
-			ack, err := t.put(ctx, n, sess, off, size, body)
+			var err error
+			if tok, err = e.tokens.get(ctx); err != nil {
+				return err
+			}
+			if err := e.sameMode(tok, d); err != nil {
+				return err
+			}
+			ack, err := t.put(ctx, tok, n, sess, off, size, body)
 			if err != nil {
 				return err
 			}
@@ -100,7 +108,7 @@ func (t *Task) sendPart(ctx context.Context, n int, buf []byte) error {
 		if err == nil {
 			return nil
 		}
-		if err := e.recover(ctx, err, &a, nil, func(ctx context.Context) error { return t.renew(ctx, gen) }); err != nil {
+		if err := e.recover(ctx, d, err, &a, tok, func(ctx context.Context) error { return t.renew(ctx, gen) }); err != nil {
 			return err
 		}
 	}
@@ -121,9 +129,10 @@ func (t *Task) readPart(ctx context.Context, off, size int64, buf []byte) (uint6
 }
 
 // put is one attempt at one part, under the stall watchdog.
-func (t *Task) put(ctx context.Context, n int, sess *Session, off, size int64, body []byte) (PartAck, error) {
+func (t *Task) put(ctx context.Context, tok *Token, n int, sess *Session, off, size int64, body []byte) (PartAck, error) {
 	e := t.e
-	url, header, err := e.cfg.Driver.Target(sess, n)
+	d := t.driver()
+	url, header, err := d.Target(ctx, tok, sess, n)
 	if err != nil {
 		return PartAck{}, err
 	}
@@ -154,7 +163,7 @@ func (t *Task) put(ctx context.Context, n int, sess *Session, off, size int64, b
 		}
 		return PartAck{}, fmt.Errorf("%w: part %d: %v", errNetwork, n, err)
 	}
-	ack, err := e.cfg.Driver.PartDone(resp)
+	ack, err := d.PartDone(sess, resp)
 	if err == nil {
 		t.observe(size, e.cfg.Clock.Now().Sub(start))
 	}
@@ -192,9 +201,9 @@ func (t *Task) renew(ctx context.Context, gen int) error {
 		return t.rebegin(ctx, sess)
 	}
 	var ns *Session
-	err := t.e.call(ctx, func(tok *Token) error {
+	err := t.call(ctx, func(tok *Token) error {
 		var err error
-		ns, err = t.e.cfg.Driver.Renew(ctx, tok, sess)
+		ns, err = t.driver().Renew(ctx, tok, sess)
 		return err
 	})
 	if err != nil {
@@ -214,25 +223,24 @@ func (t *Task) renew(ctx context.Context, gen int) error {
 // renews only multipart tasks): the upload is begun again, then the old task is deleted
 // (best effort), so none is left open. Called under renewMu.
 func (t *Task) rebegin(ctx context.Context, old *Session) error {
-	e := t.e
 	t.mu.Lock()
-	cp := t.cp
-	spec := &FileSpec{Path: cp.Path, Size: t.src.Size(), Conflict: t.opts.Conflict, Labels: t.opts.Labels, Meta: metaKeys(t.opts.Meta)}
+	cp, d := t.cp, t.drv
 	t.mu.Unlock()
+	spec := t.fileSpec()
 	var ns *Session
-	err := e.call(ctx, func(tok *Token) error {
+	err := t.call(ctx, func(tok *Token) error {
 		var err error
 		var res *Result
-		ns, res, err = e.cfg.Driver.Begin(ctx, tok, spec, nil)
-		if err == nil && (res != nil || ns == nil) {
-			err = newError(CodeInternal, "beginning the upload again gave no upload task")
+		ns, res, err = d.Begin(ctx, tok, spec, nil)
+		if err == nil && (res != nil || ns == nil || ns.Multipart) {
+			err = newError(CodeInternal, "beginning the upload again gave no one-body upload task")
 		}
 		return err
 	})
 	if err != nil {
 		return err
 	}
-	_ = e.call(ctx, func(tok *Token) error { return e.cfg.Driver.Abort(ctx, tok, old) })
+	_ = t.call(ctx, func(tok *Token) error { return d.Abort(ctx, tok, old) })
 	t.mu.Lock()
 	t.sess = ns
 	t.sessGen++

@@ -14,6 +14,13 @@ func (t *Task) prepare(ctx context.Context) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	drv, err := e.driverFor(tok)
+	if err != nil {
+		return nil, err
+	}
+	t.mu.Lock()
+	t.drv = drv
+	t.mu.Unlock()
 	var entry *Checkpoint
 	if t.restoreID != "" {
 		if entry, err = e.cfg.Checkpoints.Load(ctx, t.restoreID); err != nil {
@@ -51,7 +58,7 @@ func (t *Task) prepare(ctx context.Context) (*Result, error) {
 			return nil, err
 		}
 	}
-	if stored != nil && (stored.Driver != e.cfg.Driver.Name() || stored.Name != t.src.Name() ||
+	if stored != nil && (stored.Driver != drv.Name() || stored.Name != t.src.Name() ||
 		stored.Size != t.src.Size() || stored.LastModified != t.src.LastModified()) {
 		if entry != nil {
 			return nil, newError(CodeFileChanged, "%q is not the file that was being uploaded", t.src.Name())
@@ -66,7 +73,7 @@ func (t *Task) prepare(ctx context.Context) (*Result, error) {
 		t.setState(StateHashing)
 	}
 	p := makePlan(t.src.Size(), e.opts)
-	cp := &Checkpoint{V: CheckpointVersion, ID: id, Driver: e.cfg.Driver.Name(), Library: tok.LibraryID,
+	cp := &Checkpoint{V: CheckpointVersion, ID: id, Driver: drv.Name(), Library: tok.LibraryID,
 		Space: tok.SpaceID, UserID: tok.UserID, Path: target, Name: t.src.Name(), Size: t.src.Size(),
 		LastModified: t.src.LastModified(), BeginningHash: bh, Options: t.opts, PartSize: p.partSize}
 	if stored != nil && stored.Session == nil && stored.Chain != nil && stored.BeginningHash == bh {

@@ -12,26 +12,31 @@ import (
 // byte sent.
 func TestQuickUploadHit(t *testing.T) {
 	t.Parallel()
-	h := newHarness(t)
-	src := randomSource(t, "same.bin", 3*engine.MiB+123)
-	if err := h.emu.PutFile(lib, "-", "/elsewhere/orig.bin", src.Data); err != nil {
-		t.Fatal(err)
-	}
-	e := h.engine(h.config())
-	task, res, err := h.upload(e, src, engine.UploadOptions{Path: "/q/"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !res.Rapid || task.State() != engine.StateRapid || res.Path != prefix+"q/same.bin" {
-		t.Fatalf("result %+v state %s; want rapid at %sq/same.bin", res, task.State(), prefix)
-	}
-	if b := h.emu.Stats().DataPlane.BytesReceived; b != 0 {
-		t.Fatalf("data plane received %d bytes; a quick upload sends none", b)
-	}
-	h.checkStored(prefix+"q/same.bin", src)
-	checkMonotonic(t, h.events.of(task.ID()))
-	if ups := h.openUploads(); len(ups) != 0 {
-		t.Fatalf("open uploads: %v", ups)
+	for _, mode := range modes {
+		t.Run(mode, func(t *testing.T) {
+			t.Parallel()
+			h := newModeHarness(t, mode)
+			src := randomSource(t, "same.bin", 3*engine.MiB+123)
+			if err := h.emu.PutFile(lib, "-", "/elsewhere/orig.bin", src.Data); err != nil {
+				t.Fatal(err)
+			}
+			e := h.engine(h.config())
+			task, res, err := h.upload(e, src, engine.UploadOptions{Path: "/q/"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !res.Rapid || task.State() != engine.StateRapid || res.Path != prefix+"q/same.bin" {
+				t.Fatalf("result %+v state %s; want rapid at %sq/same.bin", res, task.State(), prefix)
+			}
+			if b := h.emu.Stats().DataPlane.BytesReceived; b != 0 {
+				t.Fatalf("data plane received %d bytes; a quick upload sends none", b)
+			}
+			h.checkStored(prefix+"q/same.bin", src)
+			checkMonotonic(t, h.events.of(task.ID()))
+			if ups := h.openUploads(); len(ups) != 0 {
+				t.Fatalf("open uploads: %v", ups)
+			}
+		})
 	}
 }
 
@@ -39,34 +44,39 @@ func TestQuickUploadHit(t *testing.T) {
 // after the full hash the bytes are sent.
 func TestQuickUploadMiss(t *testing.T) {
 	t.Parallel()
-	h := newHarness(t)
-	src := randomSource(t, "near.bin", 3*engine.MiB)
-	other := append([]byte(nil), src.Data...)
-	other[2*engine.MiB+5] ^= 0xff
-	if err := h.emu.PutFile(lib, "-", "/elsewhere/near.bin", other); err != nil {
-		t.Fatal(err)
+	for _, mode := range modes {
+		t.Run(mode, func(t *testing.T) {
+			t.Parallel()
+			h := newModeHarness(t, mode)
+			src := randomSource(t, "near.bin", 3*engine.MiB)
+			other := append([]byte(nil), src.Data...)
+			other[2*engine.MiB+5] ^= 0xff
+			if err := h.emu.PutFile(lib, "-", "/elsewhere/near.bin", other); err != nil {
+				t.Fatal(err)
+			}
+			e := h.engine(h.config())
+			task, res, err := h.upload(e, src, engine.UploadOptions{Path: "/q/"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Rapid || task.State() != engine.StateDone {
+				t.Fatalf("result %+v state %s; want an uploaded file", res, task.State())
+			}
+			if n := h.requests("?multipart", "202"); n != 1 {
+				t.Fatalf("begin answered 202 %d times; want once (beginningHash matched)", n)
+			}
+			sawHashing := 0
+			for _, ev := range h.events.of(task.ID()) {
+				if ev.Kind == engine.EventState && ev.Task.State == engine.StateHashing {
+					sawHashing++
+				}
+			}
+			if sawHashing < 2 {
+				t.Fatalf("state hashing seen %d times; want the first block, then the full hash", sawHashing)
+			}
+			h.checkStored(prefix+"q/near.bin", src)
+		})
 	}
-	e := h.engine(h.config())
-	task, res, err := h.upload(e, src, engine.UploadOptions{Path: "/q/"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if res.Rapid || task.State() != engine.StateDone {
-		t.Fatalf("result %+v state %s; want an uploaded file", res, task.State())
-	}
-	if n := h.requests("?multipart", "202"); n != 1 {
-		t.Fatalf("begin answered 202 %d times; want once (beginningHash matched)", n)
-	}
-	sawHashing := 0
-	for _, ev := range h.events.of(task.ID()) {
-		if ev.Kind == engine.EventState && ev.Task.State == engine.StateHashing {
-			sawHashing++
-		}
-	}
-	if sawHashing < 2 {
-		t.Fatalf("state hashing seen %d times; want the first block, then the full hash", sawHashing)
-	}
-	h.checkStored(prefix+"q/near.bin", src)
 }
 
 // TestQuickUploadNotTried: disabled, below 1 MiB, or a token that cannot confirm itself

@@ -91,15 +91,20 @@ func resumeAfterReload(t *testing.T, h *harness, store *frozenStore, src engine.
 // fourth and fifth only.
 func TestReloadKeepsEveryAcknowledgedPart(t *testing.T) {
 	t.Parallel()
-	h := newHarness(t)
-	store := &frozenStore{CheckpointStore: engine.NewMemoryStore()}
-	src := randomSource(t, "k.bin", 5*engine.MiB)
-	reload := make(chan struct{})
-	reloadDuring(t, h, store, src, "/reload/", 1, func(next engine.PartSender) engine.PartSender {
-		return holdAfter(next, 3, reload)
-	}, reload)
-	if got, want := resumeAfterReload(t, h, store, src), []int{4, 5}; !slices.Equal(got, want) {
-		t.Fatalf("parts sent after the reload %v; want %v", got, want)
+	for _, mode := range modes {
+		t.Run(mode, func(t *testing.T) {
+			t.Parallel()
+			h := newModeHarness(t, mode)
+			store := &frozenStore{CheckpointStore: engine.NewMemoryStore()}
+			src := randomSource(t, "k.bin", 5*engine.MiB)
+			reload := make(chan struct{})
+			reloadDuring(t, h, store, src, "/reload/", 1, func(next engine.PartSender) engine.PartSender {
+				return holdAfter(next, 3, reload)
+			}, reload)
+			if got, want := resumeAfterReload(t, h, store, src), []int{4, 5}; !slices.Equal(got, want) {
+				t.Fatalf("parts sent after the reload %v; want %v", got, want)
+			}
+		})
 	}
 }
 
@@ -147,17 +152,22 @@ func TestReloadKeepsPartsAcknowledgedOutOfOrder(t *testing.T) {
 // it stores the file and leaves no task open (the old one is begun again, and deleted).
 func TestReloadDuringSimpleUpload(t *testing.T) {
 	t.Parallel()
-	h := newHarness(t)
-	store := &frozenStore{CheckpointStore: engine.NewMemoryStore()}
-	src := randomSource(t, "s.bin", 600<<10)
-	reload := make(chan struct{})
-	reloadDuring(t, h, store, src, "/reload/", 1, func(next engine.PartSender) engine.PartSender {
-		return holdAfter(next, 0, reload)
-	}, reload)
-	if ups := h.openUploads(); len(ups) != 1 {
-		t.Fatalf("open tasks at the reload: %+v", ups)
-	}
-	if got, want := resumeAfterReload(t, h, store, src), []int{0}; !slices.Equal(got, want) {
-		t.Fatalf("bodies sent after the reload %v; want %v", got, want)
+	for _, mode := range modes {
+		t.Run(mode, func(t *testing.T) {
+			t.Parallel()
+			h := newModeHarness(t, mode)
+			store := &frozenStore{CheckpointStore: engine.NewMemoryStore()}
+			src := randomSource(t, "s.bin", 600<<10)
+			reload := make(chan struct{})
+			reloadDuring(t, h, store, src, "/reload/", 1, func(next engine.PartSender) engine.PartSender {
+				return holdAfter(next, 0, reload)
+			}, reload)
+			if ups := h.openUploads(); len(ups) != 1 {
+				t.Fatalf("open tasks at the reload: %+v", ups)
+			}
+			if got, want := resumeAfterReload(t, h, store, src), []int{0}; !slices.Equal(got, want) {
+				t.Fatalf("bodies sent after the reload %v; want %v", got, want)
+			}
+		})
 	}
 }

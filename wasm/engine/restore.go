@@ -58,12 +58,12 @@ func (e *Engine) Restorable(ctx context.Context) ([]Restorable, error) {
 	return out, nil
 }
 
-// checkpoints lists the stored checkpoints of this engine's driver.
+// checkpoints lists the stored checkpoints of this engine's drivers.
 func (e *Engine) checkpoints(ctx context.Context) ([]*Checkpoint, error) {
 	all, err := e.cfg.Checkpoints.List(ctx)
 	cps := all[:0]
 	for _, cp := range all {
-		if cp.Driver == e.cfg.Driver.Name() {
+		if e.driverNamed(cp.Driver) != nil {
 			cps = append(cps, cp)
 		}
 	}
@@ -79,7 +79,7 @@ func (e *Engine) Forget(ctx context.Context, entryID string) error {
 		return AsError(err)
 	}
 	notFound := newError(CodeNotFound, "no restorable upload %q", entryID)
-	if cp == nil || cp.Driver != e.cfg.Driver.Name() {
+	if cp == nil || e.driverNamed(cp.Driver) == nil {
 		return notFound
 	}
 	tok, err := e.token(ctx)
@@ -102,7 +102,8 @@ func (e *Engine) Forget(ctx context.Context, entryID string) error {
 	}
 	defer unlock()
 	if cp.Session != nil {
-		err := e.call(ctx, func(tok *Token) error { return e.cfg.Driver.Abort(ctx, tok, cp.Session) })
+		d := e.driverNamed(cp.Driver)
+		err := e.call(ctx, d, func(tok *Token) error { return d.Abort(ctx, tok, cp.Session) })
 		if err != nil && !errors.Is(err, ErrSessionGone) {
 			return AsError(err) // the checkpoint stays, so forgetting can be tried again
 		}
@@ -113,8 +114,10 @@ func (e *Engine) Forget(ctx context.Context, entryID string) error {
 	return nil
 }
 
+// mine: cp is the token's user's, and of the driver the token's mode picks.
 func (e *Engine) mine(cp *Checkpoint, tok *Token) bool {
-	return cp.Driver == e.cfg.Driver.Name() && cp.Library == tok.LibraryID && cp.Space == tok.SpaceID && cp.UserID == tok.UserID
+	d, err := e.driverFor(tok)
+	return err == nil && cp.Driver == d.Name() && cp.Library == tok.LibraryID && cp.Space == tok.SpaceID && cp.UserID == tok.UserID
 }
 
 // Restore resumes a restorable upload with the file picked again. A file whose name, size or

@@ -30,21 +30,24 @@ func (t *Task) resumeFrom(ctx context.Context, cp *Checkpoint, beginningHash str
 }
 
 func (t *Task) resumeSession(ctx context.Context, cp *Checkpoint, beginningHash string) (*Result, error) {
-	e := t.e
 	t.setState(StateBeginning)
 	sess := cp.Session
 	p := plan{size: cp.Size, partSize: cp.Size, multipart: sess.Multipart}
 	if sess.Multipart {
-		if cp.PartSize < MinPartSize {
+		ps := cp.PartSize
+		if sess.PartSize > 0 {
+			ps = sess.PartSize
+		}
+		if ps < MinPartSize || ps > MaxPartSize {
 			return nil, ErrSessionGone
 		}
-		p.partSize = cp.PartSize
+		p.partSize = ps
 	}
 	var remote []RemotePart
 	var res *Result
-	err := e.call(ctx, func(tok *Token) error {
+	err := t.call(ctx, func(tok *Token) error {
 		var err error
-		remote, res, err = e.cfg.Driver.Parts(ctx, tok, sess)
+		remote, res, err = t.driver().Parts(ctx, tok, sess)
 		return err
 	})
 	if err != nil || res != nil {
@@ -150,7 +153,7 @@ func (t *Task) read(ctx context.Context, p []byte, off int64) error {
 		if err == nil {
 			return nil
 		}
-		if err := t.e.recover(ctx, err, &a, nil, nil); err != nil {
+		if err := t.e.recover(ctx, nil, err, &a, nil, nil); err != nil {
 			return err
 		}
 	}

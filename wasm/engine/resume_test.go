@@ -80,46 +80,51 @@ func interrupted(t *testing.T, h *harness, store engine.CheckpointStore, src eng
 // stores exactly the new bytes.
 func TestResumeChangedPart(t *testing.T) {
 	t.Parallel()
-	h := newHarness(t)
-	store := engine.NewMemoryStore()
-	src := randomSource(t, "r.bin", 6*engine.MiB+5)
-	interrupted(t, h, store, src, "/resume/")
+	for _, mode := range modes {
+		t.Run(mode, func(t *testing.T) {
+			t.Parallel()
+			h := newModeHarness(t, mode)
+			store := engine.NewMemoryStore()
+			src := randomSource(t, "r.bin", 6*engine.MiB+5)
+			interrupted(t, h, store, src, "/resume/")
 
-	changed := &engine.BytesSource{FileName: src.FileName, Modified: src.Modified, Data: slices.Clone(src.Data)}
-	changed.Data[engine.MiB+10] ^= 0x5a // in part 2
+			changed := &engine.BytesSource{FileName: src.FileName, Modified: src.Modified, Data: slices.Clone(src.Data)}
+			changed.Data[engine.MiB+10] ^= 0x5a // in part 2
 
-	cfg := h.config()
-	cfg.Checkpoints = store
-	var log partLog
-	cfg.Sender = log.sender(cfg.Sender)
-	e := h.engine(cfg)
-	ctx := ctxTimeout(t, time.Minute)
-	list, err := e.Restorable(ctx)
-	if err != nil {
-		t.Fatal(err)
+			cfg := h.config()
+			cfg.Checkpoints = store
+			var log partLog
+			cfg.Sender = log.sender(cfg.Sender)
+			e := h.engine(cfg)
+			ctx := ctxTimeout(t, time.Minute)
+			list, err := e.Restorable(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(list) != 1 || list[0].Name != "r.bin" || list[0].Path != prefix+"resume/r.bin" || list[0].Size != src.Size() || list[0].Fraction <= 0 {
+				t.Fatalf("restorable %+v", list)
+			}
+			task, err := e.Restore(ctx, list[0].ID, changed, engine.UploadOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			res, err := task.Wait(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			h.checkStored(res.Path, changed)
+			if got, want := log.sorted(), []int{2, 4, 5, 6, 7}; !slices.Equal(got, want) {
+				t.Fatalf("parts sent on resume %v; want %v (parts 1 and 3 verified and kept)", got, want)
+			}
+			if cps, _ := store.List(ctx); len(cps) != 0 {
+				t.Fatalf("checkpoints left after done: %v", cps)
+			}
+			if ups := h.openUploads(); len(ups) != 0 {
+				t.Fatalf("open uploads: %v", ups)
+			}
+			checkMonotonic(t, h.events.of(task.ID()))
+		})
 	}
-	if len(list) != 1 || list[0].Name != "r.bin" || list[0].Path != prefix+"resume/r.bin" || list[0].Size != src.Size() || list[0].Fraction <= 0 {
-		t.Fatalf("restorable %+v", list)
-	}
-	task, err := e.Restore(ctx, list[0].ID, changed, engine.UploadOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := task.Wait(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	h.checkStored(res.Path, changed)
-	if got, want := log.sorted(), []int{2, 4, 5, 6, 7}; !slices.Equal(got, want) {
-		t.Fatalf("parts sent on resume %v; want %v (parts 1 and 3 verified and kept)", got, want)
-	}
-	if cps, _ := store.List(ctx); len(cps) != 0 {
-		t.Fatalf("checkpoints left after done: %v", cps)
-	}
-	if ups := h.openUploads(); len(ups) != 0 {
-		t.Fatalf("open uploads: %v", ups)
-	}
-	checkMonotonic(t, h.events.of(task.ID()))
 }
 
 // TestResumeByUpload: uploading the same file to the same path resumes its checkpoint;
@@ -216,56 +221,65 @@ func TestBusyInAnotherTab(t *testing.T) {
 // TestPauseResume pauses mid-upload and resumes.
 func TestPauseResume(t *testing.T) {
 	t.Parallel()
-	h := newHarness(t)
-	cfg := h.config()
-	cfg.Concurrency = 2
-	var gate atomic.Bool
-	release := make(chan struct{})
-	paused := make(chan struct{}, 16)
-	next := cfg.Sender
-	cfg.Sender = senderFunc(func(ctx context.Context, req *engine.PartRequest) (*engine.PartResponse, error) {
-		if partNumber(req.URL) == 3 && !gate.Load() {
-			paused <- struct{}{}
-			select {
-			case <-ctx.Done():
-				return nil, ctx.Err()
-			case <-release:
+	for _, mode := range modes {
+		t.Run(mode, func(t *testing.T) {
+			t.Parallel()
+			h := newModeHarness(t, mode)
+			cfg := h.config()
+			cfg.Concurrency = 2
+			var gate atomic.Bool
+			release := make(chan struct{})
+			paused := make(chan struct{}, 16)
+			next := cfg.Sender
+			cfg.Sender = senderFunc(func(ctx context.Context, req *engine.PartRequest) (*engine.PartResponse, error) {
+				if partNumber(req.URL) == 3 && !gate.Load() {
+					paused <- struct{}{}
+					select {
+					case <-ctx.Done():
+						return nil, ctx.Err()
+					case <-release:
+					}
+				}
+				return next.SendPart(ctx, req)
+			})
+			e := h.engine(cfg)
+			src := randomSource(t, "p.bin", 6*engine.MiB)
+			task, err := e.UploadWithID(h.id(), src, engine.UploadOptions{Path: "/pause/"})
+			if err != nil {
+				t.Fatal(err)
 			}
-		}
-		return next.SendPart(ctx, req)
-	})
-	e := h.engine(cfg)
-	src := randomSource(t, "p.bin", 6*engine.MiB)
-	task, err := e.UploadWithID(h.id(), src, engine.UploadOptions{Path: "/pause/"})
-	if err != nil {
-		t.Fatal(err)
+			ctx := ctxTimeout(t, time.Minute)
+			<-paused
+			if err := task.Pause(); err != nil {
+				t.Fatal(err)
+			}
+			if st, _ := task.WaitState(ctx, engine.StatePaused); st != engine.StatePaused {
+				t.Fatalf("state %s", st)
+			}
+			gate.Store(true)
+			if err := task.Resume(); err != nil {
+				t.Fatal(err)
+			}
+			res, err := task.Wait(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			h.checkStored(res.Path, src)
+			checkMonotonic(t, h.events.of(task.ID()))
+		})
 	}
-	ctx := ctxTimeout(t, time.Minute)
-	<-paused
-	if err := task.Pause(); err != nil {
-		t.Fatal(err)
-	}
-	if st, _ := task.WaitState(ctx, engine.StatePaused); st != engine.StatePaused {
-		t.Fatalf("state %s", st)
-	}
-	gate.Store(true)
-	if err := task.Resume(); err != nil {
-		t.Fatal(err)
-	}
-	res, err := task.Wait(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	h.checkStored(res.Path, src)
-	checkMonotonic(t, h.events.of(task.ID()))
 }
 
 // TestCancel: canceling mid-upload, or a paused upload, leaves no server task and no
 // checkpoint.
 func TestCancel(t *testing.T) {
 	t.Parallel()
-	for _, pauseFirst := range []bool{false, true} {
-		h := newHarness(t)
+	for _, c := range []struct {
+		mode       string
+		pauseFirst bool
+	}{{engine.ModeDirect, false}, {engine.ModeDirect, true}, {engine.ModeBrokered, false}, {engine.ModeBrokered, true}} {
+		pauseFirst := c.pauseFirst
+		h := newModeHarness(t, c.mode)
 		store := engine.NewMemoryStore()
 		cfg := h.config()
 		cfg.Checkpoints, cfg.Concurrency = store, 1

@@ -12,13 +12,17 @@ import (
 // (Found by the chaos test: the task failed with NotMultipartUpload.)
 func TestSimpleUploadSignatureExpiry(t *testing.T) {
 	t.Parallel()
-	for _, confirm := range []string{engine.ConfirmDirect, engine.ConfirmFunction} {
+	for _, confirm := range []string{engine.ConfirmDirect, engine.ConfirmFunction, engine.ModeBrokered} {
 		t.Run(confirm, func(t *testing.T) {
 			t.Parallel()
 			h := newHarness(t)
 			cfg := h.config()
-			if confirm == engine.ConfirmFunction {
+			switch confirm {
+			case engine.ConfirmFunction:
 				cfg, _, _ = h.withFunction(t)
+			case engine.ModeBrokered:
+				h.useBroker(t, brokeredPolicy)
+				cfg = h.config()
 			}
 			cfg.Sender = gatedSender(cfg.Sender, 0, func() {
 				if _, _, err := h.emu.ExpireNow(false, true); err != nil {

@@ -31,8 +31,9 @@ type SMHDriver struct {
 
 var _ Driver = (*SMHDriver)(nil)
 
-// ErrSessionGone reports a checkpointed upload task the server no longer has (expired or
-// canceled elsewhere): the upload starts afresh.
+// ErrSessionGone reports an upload task the server no longer has (expired or canceled
+// elsewhere; brokered: its ticket refused, 403 Forbidden or 404 UploadNotFound on its
+// routes): the upload starts afresh. Drivers may wrap it in an *Error carrying the code.
 var ErrSessionGone = errors.New("the upload task is gone from the server")
 
 // smhSession is SMHDriver's Session.Data.
@@ -84,7 +85,11 @@ func (d *SMHDriver) Begin(ctx context.Context, tok *Token, spec *FileSpec, quick
 	case res.Upload == nil:
 		return nil, nil, &smh.Error{Status: res.Status, Code: "UnexpectedResponse", Message: "begin upload answered no upload info"}
 	}
-	return d.session(smhSession{APIBase: tok.APIBase, Path: spec.Path, Info: res.Upload}, spec.Multipart), nil, nil
+	s := d.session(smhSession{APIBase: tok.APIBase, Path: spec.Path, Info: res.Upload}, spec.Multipart)
+	if spec.Multipart {
+		s.PartSize = spec.PartSize
+	}
+	return s, nil, nil
 }
 
 // begin calls Begin and, on DirectoryNotFound, creates the parent directory (directly with a
@@ -161,10 +166,12 @@ func (d *SMHDriver) Renew(ctx context.Context, tok *Token, s *Session) (*Session
 	if info.ConfirmKey == "" {
 		info.ConfirmKey = s.Key
 	}
-	return d.session(smhSession{APIBase: tok.APIBase, Path: old.Path, Info: info}, s.Multipart), nil
+	ns := d.session(smhSession{APIBase: tok.APIBase, Path: old.Path, Info: info}, s.Multipart)
+	ns.PartSize = s.PartSize
+	return ns, nil
 }
 
-func (d *SMHDriver) Target(s *Session, n int) (string, map[string]string, error) {
+func (d *SMHDriver) Target(_ context.Context, _ *Token, s *Session, n int) (string, map[string]string, error) {
 	ss, err := d.decode(s)
 	if err != nil {
 		return "", nil, err
@@ -176,7 +183,13 @@ func (d *SMHDriver) Target(s *Session, n int) (string, map[string]string, error)
 	return d.client(ss.APIBase, "").DataURL(ss.Info, n), h, nil
 }
 
-func (d *SMHDriver) PartDone(resp *PartResponse) (PartAck, error) {
+func (d *SMHDriver) PartDone(_ *Session, resp *PartResponse) (PartAck, error) {
+	return smhPartDone(resp)
+}
+
+// smhPartDone reads an answer of SMH's data plane (COS): ETag, x-cos-hash-crc64ecma, or a
+// COS XML error.
+func smhPartDone(resp *PartResponse) (PartAck, error) {
 	if e := smh.ParseDataPlaneError(&smh.Response{StatusCode: resp.StatusCode, Header: resp.Header, Body: resp.Body}); e != nil {
 		return PartAck{}, e
 	}
@@ -221,14 +234,22 @@ func (d *SMHDriver) Abort(ctx context.Context, tok *Token, s *Session) error {
 }
 
 func (d *SMHDriver) Classify(err error) Fault {
+	if smh.Code(err) == smh.CodeInvalidAccessToken {
+		return FaultRefreshToken
+	}
+	return classifyHTTP(err)
+}
+
+// classifyHTTP sorts the answers every driver meets the same way: no answer, 408, 429 and
+// 5xx are retried; a data-plane signature that expired (or a clock skew it refused) asks
+// for a renewal; anything else is fatal.
+func classifyHTTP(err error) Fault {
 	var ne *smh.NetworkError
 	switch {
 	case errors.As(err, &ne):
 		return FaultRetry
 	case smh.IsUploadExpired(err), smh.Code(err) == "RequestTimeTooSkewed":
 		return FaultRenew
-	case smh.Code(err) == smh.CodeInvalidAccessToken:
-		return FaultRefreshToken
 	}
 	if st := smh.Status(err); st == 429 || st == 408 || st >= 500 {
 		return FaultRetry

@@ -29,13 +29,15 @@ func (s State) Active() bool {
 func (s State) Settled() bool { return s.Terminal() || s == StateFailed || s == StatePaused }
 
 // transitions lists the legal moves. Active states may move among each other in flow order
-// (hashing can follow beginning: the full hash is computed after a 202).
+// (hashing can follow beginning: the full hash is computed after a 202), and back to
+// beginning when a run starts over (its server task was found gone, or the upload mode
+// changed).
 var transitions = map[State][]State{
 	StateQueued:     {StateHashing, StateBeginning, StatePaused, StateFailed, StateCanceled},
 	StateHashing:    {StateBeginning, StateUploading, StatePaused, StateFailed, StateCanceled},
 	StateBeginning:  {StateHashing, StateUploading, StateConfirming, StateRapid, StateDone, StatePaused, StateFailed, StateCanceled},
-	StateUploading:  {StateConfirming, StatePaused, StateFailed, StateCanceled},
-	StateConfirming: {StateDone, StatePaused, StateFailed, StateCanceled},
+	StateUploading:  {StateBeginning, StateConfirming, StatePaused, StateFailed, StateCanceled},
+	StateConfirming: {StateBeginning, StateDone, StatePaused, StateFailed, StateCanceled},
 	StatePaused:     {StateQueued, StateCanceled},
 	StateFailed:     {StateQueued, StateCanceled},
 }

@@ -32,6 +32,7 @@ type Task struct {
 	intent   State // asked while running: StatePaused, StateCanceled, or StateQueued (pause, then resume)
 
 	// Upload state, owned by the running goroutine (read and written under mu).
+	drv       Driver // picked by the token's mode when the upload was prepared
 	cp        *Checkpoint
 	plan      plan
 	sess      *Session
@@ -49,6 +50,18 @@ type Task struct {
 	// lost: the answer to a request that may have stored the file (a confirm, a quick
 	// upload's full-hash begin) was lost; before trying again, look the file up.
 	lost bool
+}
+
+// driver is the task's driver (nil before prepare).
+func (t *Task) driver() Driver {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.drv
+}
+
+// call runs op with the task's driver (Engine.call).
+func (t *Task) call(ctx context.Context, op func(tok *Token) error) error {
+	return t.e.call(ctx, t.driver(), op)
 }
 
 func (t *Task) takeLost() bool {

@@ -6,8 +6,14 @@ import (
 	"time"
 )
 
-// Token is the token function's answer (interfaces.md §3).
+// Token is the token function's answer (interfaces.md §3, §5.2). A brokered answer
+// (Mode "brokered") carries no accessToken, apiBase or grants: its uploads go through
+// UploadsURL.
 type Token struct {
+	Provider     string   `json:"provider"` // "smh"; "" from functions that predate modes
+	Mode         string   `json:"mode"`     // ModeBrokered or ModeDirect ("" = direct)
+	UploadsURL   string   `json:"uploadsUrl"`
+	QuickUpload  bool     `json:"quickUpload"` // brokered: hashes may be sent
 	AccessToken  string   `json:"accessToken"`
 	ExpiresIn    int      `json:"expiresIn"` // seconds, from when it was issued
 	LibraryID    string   `json:"libraryId"`
@@ -35,6 +41,12 @@ type Limits struct {
 const (
 	ConfirmFunction = "function"
 	ConfirmDirect   = "direct"
+)
+
+// Upload modes of a token answer.
+const (
+	ModeBrokered = "brokered"
+	ModeDirect   = "direct"
 )
 
 // Expires is when the token stops working (zero if the answer gave no lifetime).

@@ -50,17 +50,17 @@ func TestRecoverNoRealSleep(t *testing.T) {
 	start := time.Now()
 	err5xx := &smh.Error{Status: 503, Code: "ServiceUnavailable"}
 	for i := range 3 {
-		if err := e.recover(ctx, err5xx, &a, nil, nil); err != nil {
+		if err := e.recover(ctx, e.cfg.Driver, err5xx, &a, nil, nil); err != nil {
 			t.Fatalf("retry %d: %v", i, err)
 		}
 	}
-	if err := e.recover(ctx, err5xx, &a, nil, nil); err != err5xx {
+	if err := e.recover(ctx, e.cfg.Driver, err5xx, &a, nil, nil); err != err5xx {
 		t.Fatalf("after MaxAttempts: %v", err)
 	}
 	if time.Since(start) > time.Second || clock.n.Load() != 3 {
 		t.Fatalf("slept %d times through the clock in %v", clock.n.Load(), time.Since(start))
 	}
-	if err := e.recover(ctx, &smh.Error{Status: 404, Code: "FileNotFound"}, &attempts{}, nil, nil); Code(err) != "FileNotFound" {
+	if err := e.recover(ctx, e.cfg.Driver, &smh.Error{Status: 404, Code: "FileNotFound"}, &attempts{}, nil, nil); Code(err) != "FileNotFound" {
 		t.Fatalf("a 404 is not retried: %v", err)
 	}
 }
@@ -99,16 +99,16 @@ func TestClassify(t *testing.T) {
 	e := &Engine{cfg: Config{Driver: d}}
 	ctx := context.Background()
 	for _, err := range []error{&readError{Err: errors.New("NotReadableError")}, errStalled, &checksumError{}, errNetwork} {
-		if got := e.classify(ctx, err); got != FaultRetry {
+		if got := e.classify(ctx, d, err); got != FaultRetry {
 			t.Errorf("%v: %v, want retry", err, got)
 		}
 	}
-	if got := e.classify(ctx, newError(CodeBusy, "x")); got != FaultFatal {
+	if got := e.classify(ctx, d, newError(CodeBusy, "x")); got != FaultFatal {
 		t.Errorf("Busy: %v", got)
 	}
 	cctx, cancel := context.WithCancel(ctx)
 	cancel()
-	if got := e.classify(cctx, errNetwork); got != FaultCanceled {
+	if got := e.classify(cctx, d, errNetwork); got != FaultCanceled {
 		t.Errorf("canceled: %v", got)
 	}
 }

@@ -15,8 +15,33 @@ func (t *Task) run(ctx context.Context) {
 	t.e.release()
 }
 
-// work is one run of the flow; it picks up wherever the last run stopped.
+// work is one run of the flow; it picks up wherever the last run stopped. A server task
+// found gone (expired, canceled elsewhere, its ticket refused; after a lost complete
+// answer, completing again found nothing stored) begins afresh; an upload mode changed by
+// the token function (a policy change) prepares the upload again, in the new mode.
 func (t *Task) work(ctx context.Context) (*Result, error) {
+	for restarts := 0; ; restarts++ {
+		res, err := t.flow(ctx)
+		switch {
+		case restarts >= maxRestarts || ctx.Err() != nil:
+			return res, err
+		case errors.Is(err, ErrSessionGone):
+			t.forgetSession()
+		case Code(err) == CodeModeChanged:
+			t.mu.Lock()
+			t.cp, t.sess, t.drv, t.lost = nil, nil, nil, false
+			t.mu.Unlock()
+		default:
+			return res, err
+		}
+		t.setState(StateBeginning)
+	}
+}
+
+// maxRestarts bounds how often one run starts over.
+const maxRestarts = 2
+
+func (t *Task) flow(ctx context.Context) (*Result, error) {
 	t.mu.Lock()
 	prepared, sess := t.cp != nil, t.sess
 	cpID := ""
@@ -128,10 +153,9 @@ func (t *Task) begin(ctx context.Context) (*Result, error) {
 	e := t.e
 	t.setState(StateBeginning)
 	t.mu.Lock()
-	cp, p := t.cp, t.plan
+	cp, d := t.cp, t.drv
 	t.mu.Unlock()
-	spec := &FileSpec{Path: cp.Path, Size: t.src.Size(), Multipart: p.multipart, Conflict: t.opts.Conflict,
-		Labels: t.opts.Labels, Meta: metaKeys(t.opts.Meta)}
+	spec := t.fileSpec()
 	var quick *QuickHashes
 	fullSent := false // the driver took the full hash: its begin may store the file
 	if !e.opts.DisableQuickUpload && t.src.Size() >= QuickUploadMinSize {
@@ -143,11 +167,11 @@ func (t *Task) begin(ctx context.Context) (*Result, error) {
 	}
 	var sess *Session
 	var res *Result
-	err := e.call(ctx, func(tok *Token) error {
-		if t.takeLost() { // a quick begin's answer was lost: it may have stored the file
+	err := t.call(ctx, func(tok *Token) error {
+		if t.takeLost() && t.canFind() { // a quick begin's answer was lost: it may have stored the file
 			crc, err := t.fileCRC(ctx)
 			if err == nil {
-				res, err = t.lookupStored(ctx, cp.Path, crc)
+				res, err = t.lookupStored(ctx, nil, cp.Path, crc)
 			}
 			if err != nil || res != nil {
 				if res != nil {
@@ -159,21 +183,51 @@ func (t *Task) begin(ctx context.Context) (*Result, error) {
 		}
 		var err error
 		fullSent = false
-		sess, res, err = e.cfg.Driver.Begin(ctx, tok, spec, quick)
-		t.setLost(fullSent && err != nil && (ctx.Err() != nil || e.unknownOutcome(ctx, err)))
+		sess, res, err = d.Begin(ctx, tok, spec, quick)
+		t.setLost(fullSent && err != nil && (ctx.Err() != nil || t.unknownOutcome(ctx, err)))
 		return err
 	})
 	if err != nil || res != nil {
 		return res, err
 	}
+	p, err := planOf(spec.Size, sess)
+	if err != nil {
+		_ = t.call(ctx, func(tok *Token) error { return d.Abort(ctx, tok, sess) })
+		return nil, err
+	}
 	t.mu.Lock()
-	t.sess = sess
+	t.sess, t.plan = sess, p
 	t.sessGen++
 	cp.Session, cp.Chain, cp.PartSize = sess, nil, p.partSize
 	t.version++
 	t.mu.Unlock()
 	t.saveCheckpoint(ctx, true)
 	return nil, nil
+}
+
+// fileSpec is what the task begins: the engine's plan, which a brokered begin only
+// proposes (the function decides the part size).
+func (t *Task) fileSpec() *FileSpec {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	spec := &FileSpec{Path: t.cp.Path, Size: t.src.Size(), Multipart: t.plan.multipart, PartSize: t.plan.partSize,
+		Conflict: t.opts.Conflict, Labels: t.opts.Labels, Meta: metaKeys(t.opts.Meta)}
+	if !spec.Multipart {
+		spec.PartSize = t.e.opts.PartSize
+	}
+	return spec
+}
+
+// planOf is how a session cuts the file: the scheduler follows the server's plan.
+func planOf(size int64, s *Session) (plan, error) {
+	if !s.Multipart {
+		return plan{size: size, partSize: size}, nil
+	}
+	p := plan{size: size, partSize: s.PartSize, multipart: true}
+	if p.partSize < MinPartSize || p.partSize > MaxPartSize || p.count() > MaxParts {
+		return plan{}, &Error{Code: "UnexpectedResponse", Message: "the upload's part size is outside the data plane's limits"}
+	}
+	return p, nil
 }
 
 // reattach, after a pause or a failure, checks the server task is still there and still
@@ -185,9 +239,9 @@ func (t *Task) reattach(ctx context.Context) (*Result, error) {
 	t.mu.Unlock()
 	var remote []RemotePart
 	var res *Result
-	err := t.e.call(ctx, func(tok *Token) error {
+	err := t.call(ctx, func(tok *Token) error {
 		var err error
-		remote, res, err = t.e.cfg.Driver.Parts(ctx, tok, sess)
+		remote, res, err = t.driver().Parts(ctx, tok, sess)
 		return err
 	})
 	if errors.Is(err, ErrSessionGone) {
@@ -195,7 +249,7 @@ func (t *Task) reattach(ctx context.Context) (*Result, error) {
 			t.mu.Lock()
 			target, crc := t.cp.Path, t.wholeCRCLocked()
 			t.mu.Unlock()
-			if res, err := t.lookupStored(ctx, target, crc); err != nil || res != nil {
+			if res, err := t.lookupStored(ctx, sess, target, crc); err != nil || res != nil {
 				t.setLost(err != nil)
 				return res, err
 			}
@@ -231,7 +285,7 @@ func (t *Task) reattach(ctx context.Context) (*Result, error) {
 }
 func (t *Task) forgetSession() {
 	t.mu.Lock()
-	t.sess = nil
+	t.sess, t.lost = nil, false
 	t.cp.Session, t.cp.Parts, t.cp.Confirming = nil, nil, false
 	t.crcs, t.acked = map[int]uint64{}, map[int]bool{}
 	t.prog.acked, t.prog.inflight = 0, nil
@@ -248,17 +302,19 @@ func (t *Task) confirm(ctx context.Context) (*Result, error) {
 	t.mu.Unlock()
 	t.saveCheckpoint(ctx, true)
 	var res *Result
-	err := t.e.call(ctx, func(tok *Token) error {
+	err := t.call(ctx, func(tok *Token) error {
 		t.mu.Lock()
-		sess, target := t.sess, t.cp.Path
+		sess, target, d := t.sess, t.cp.Path, t.drv
 		t.mu.Unlock()
 		var err error
-		res, err = t.e.cfg.Driver.Complete(ctx, tok, sess, crc)
+		res, err = d.Complete(ctx, tok, sess, crc)
 		lost := t.takeLost()
-		if err != nil && lost && t.e.classify(ctx, err) == FaultFatal {
+		if err != nil && lost && t.canFind() && t.e.classify(ctx, d, err) == FaultFatal {
 			// Refused after a confirm whose answer was lost (UploadNotFound: the task is gone;
 			// through the function, InvalidRequest): that confirm may have stored the file.
-			found, lerr := t.lookupStored(ctx, target, crc)
+			// (A driver that cannot find files completes idempotently: this very complete
+			// was the look-up.)
+			found, lerr := t.lookupStored(ctx, sess, target, crc)
 			if found != nil {
 				res, err = found, nil
 			} else if lerr != nil {
@@ -267,7 +323,7 @@ func (t *Task) confirm(ctx context.Context) (*Result, error) {
 			t.setLost(lerr != nil)
 			return err
 		}
-		t.setLost(err != nil && (lost || ctx.Err() != nil || t.e.unknownOutcome(ctx, err)))
+		t.setLost(err != nil && (lost || ctx.Err() != nil || t.unknownOutcome(ctx, err)))
 		return err
 	})
 	return res, err
@@ -288,16 +344,16 @@ func (t *Task) wholeCRCLocked() uint64 {
 // abort deletes the server task of a canceled upload (best effort).
 func (t *Task) abort(ctx context.Context) {
 	t.mu.Lock()
-	sess, restoreID := t.sess, t.restoreID
+	sess, restoreID, d := t.sess, t.restoreID, t.drv
 	t.mu.Unlock()
 	if sess == nil && restoreID != "" {
 		// Canceled before it ran: the entry's own server task.
 		if cp, err := t.e.cfg.Checkpoints.Load(ctx, restoreID); err == nil && cp != nil {
-			sess = cp.Session
+			sess, d = cp.Session, t.e.driverNamed(cp.Driver)
 		}
 	}
-	if sess == nil {
+	if sess == nil || d == nil {
 		return
 	}
-	_ = t.e.call(ctx, func(tok *Token) error { return t.e.cfg.Driver.Abort(ctx, tok, sess) })
+	_ = t.e.call(ctx, d, func(tok *Token) error { return d.Abort(ctx, tok, sess) })
 }

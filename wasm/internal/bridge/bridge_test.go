@@ -119,8 +119,8 @@ func replyTo(id float64) func(map[string]any) bool {
 	return func(m map[string]any) bool { return m["type"] == "reply" && m["id"] == id }
 }
 
-// setup starts the emulator and the real token function (anonymous dev mode) and a bridge
-// whose factory builds native engines against them.
+// setup starts the emulator and the real token function (anonymous dev mode, the default
+// role in mode direct) and a bridge whose factory builds native engines against them.
 func setup(t *testing.T) (*page, *bridge.Bridge, *smhemu.Server, string) {
 	t.Helper()
 	srv, err := smhemu.NewServer(smhemu.Options{})
@@ -128,7 +128,11 @@ func setup(t *testing.T) (*page, *bridge.Bridge, *smhemu.Server, string) {
 		t.Fatal(err)
 	}
 	t.Cleanup(srv.Close)
-	fh, err := function.New(function.Config{APIBase: srv.URL(), LibraryID: "smhdev", LibrarySecret: "devsecret",
+	pol, err := function.ParsePolicy(`{"roles":{"uploader":{"grants":["begin_upload"],"mode":"direct"}}}`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fh, err := function.New(function.Config{APIBase: srv.URL(), LibraryID: "smhdev", LibrarySecret: "devsecret", Policy: pol,
 		Auth: function.AuthConfig{Mode: function.AuthAnonymous}, DevMode: true, HTTPClient: srv.HTTPClient(),
 		AllowedOrigins: []string{"http://page.test"}, RateLimit: function.RateLimit{Off: true},
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})

@@ -272,7 +272,7 @@ func TestXHRSender(t *testing.T) {
 	if len(progress) == 0 || progress[len(progress)-1] != 600 {
 		t.Fatalf("progress %v", progress)
 	}
-	ack, err := (&engine.SMHDriver{}).PartDone(resp)
+	ack, err := (&engine.SMHDriver{}).PartDone(nil, resp)
 	if err != nil || ack.ETag != `"e1"` || ack.CRC64 == nil || *ack.CRC64 != 42 {
 		t.Fatalf("ack %+v %v", ack, err)
 	}
@@ -282,7 +282,7 @@ func TestXHRSender(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := (&engine.SMHDriver{}).PartDone(resp); !smh.IsUploadExpired(err) {
+	if _, err := (&engine.SMHDriver{}).PartDone(nil, resp); !smh.IsUploadExpired(err) {
 		t.Fatalf("expired: %v", err)
 	}
 
