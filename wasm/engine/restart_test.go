@@ -131,11 +131,16 @@ func TestEmulatorRestart(t *testing.T) {
 	}
 	t.Parallel()
 	p := startEmulatorProcess(t)
-	// Slow requests down so the stops land mid-upload.
-	req, _ := http.NewRequest("POST", p.url()+"/_emulator/faults", strings.NewReader(`{"latency":"100ms"}`))
-	if resp, err := http.DefaultClient.Do(req); err != nil || resp.StatusCode != 200 {
-		t.Fatalf("faults: %v %v", resp, err)
+	// Slow requests down so the stops land mid-upload. Faults are not state: a restarted
+	// emulator forgets them, so they are set again after each start.
+	slow := func() {
+		t.Helper()
+		req, _ := http.NewRequest("POST", p.url()+"/_emulator/faults", strings.NewReader(`{"latency":"100ms"}`))
+		if resp, err := http.DefaultClient.Do(req); err != nil || resp.StatusCode != 200 {
+			t.Fatalf("faults: %v %v", resp, err)
+		}
 	}
+	slow()
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 16}}
 	api := &smh.Client{BaseURL: p.url(), LibraryID: lib, Doer: smhhttp.Doer{Client: client}}
 	grants := []string{"upload_file", "create_directory"}
@@ -196,6 +201,7 @@ func TestEmulatorRestart(t *testing.T) {
 		t.Logf("%v with %d of %d bytes held", stop.sig, held, total)
 		time.Sleep(400 * time.Millisecond) // parts meet a refused connection meanwhile
 		p.start()
+		slow()
 	}
 
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
