@@ -145,3 +145,15 @@ func TestBrokeredPolicyBeforeUpstream(t *testing.T) {
 		assert.Equal(t, data, e.stored("/users/alice/a.bin"))
 	})
 }
+
+// TestBrokeredNeutralCodes: the provider's refusals reach the browser as codes every provider
+// shares, with the provider's own code beside.
+func TestBrokeredNeutralCodes(t *testing.T) {
+	e := newEnv(t, withBrokered())
+	require.NoError(t, e.emu.PutFile("smhdev", "-", "/users/alice/taken.bin", []byte("old")))
+	a, _ := e.begin(bearer(t, "alice", "uploader"), beginBody("/taken.bin", []byte("new"), "conflict", "fail"))
+	assert.Equal(t, 409, a.Status, string(a.Body))
+	assert.Equal(t, "AlreadyExists", a.code())
+	assert.Equal(t, "SameNameDirectoryOrFileExists", a.JSON["providerCode"])
+	assert.Empty(t, e.openUploads())
+}

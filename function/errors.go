@@ -19,6 +19,11 @@ const (
 	// Brokered uploads (interfaces.md §5.2).
 	CodeHashNeeded     = "HashNeeded"     // 409: begin again with the hashes named in need
 	CodeUploadNotFound = "UploadNotFound" // 404: the provider no longer has the upload
+	// Provider refusals in words every provider shares; the provider's code goes beside.
+	CodeAlreadyExists  = "AlreadyExists"  // 409: a file or folder of that name exists (conflict fail)
+	CodeQuotaExceeded  = "QuotaExceeded"  // 403: the library's or space's quota is used up
+	CodeInvalidPath    = "InvalidPath"    // 400: the service refuses the name or depth of the path
+	CodeTypeNotAllowed = "TypeNotAllowed" // 400: the service refuses the file's type
 )
 
 // Error is the function's one error type: a stable code, the HTTP status it is answered
@@ -33,6 +38,8 @@ type Error struct {
 	Header map[string]string
 	// Need lists the hashes a HashNeeded answer asks for.
 	Need []string
+	// ProviderCode is the provider's own code of an upstream refusal, answered beside Code.
+	ProviderCode string
 }
 
 func (e *Error) Error() string { return e.Code + ": " + e.Message }
@@ -86,6 +93,9 @@ type errorBody struct {
 	Message   string   `json:"message"`
 	RequestID string   `json:"requestId"`
 	Need      []string `json:"need,omitempty"`
+	// ProviderCode is the provider's own code beside the neutral one (e.g. SMH's
+	// SameNameDirectoryOrFileExists beside AlreadyExists).
+	ProviderCode string `json:"providerCode,omitempty"`
 }
 
 // asError turns any error into the *Error to answer. Untyped errors become Internal with
@@ -108,5 +118,5 @@ func writeError(w http.ResponseWriter, requestID string, err error) {
 	for k, v := range e.Header {
 		w.Header().Set(k, v)
 	}
-	writeJSON(w, e.Status, errorBody{Code: e.Code, Message: e.Message, RequestID: requestID, Need: e.Need})
+	writeJSON(w, e.Status, errorBody{Code: e.Code, Message: e.Message, RequestID: requestID, Need: e.Need, ProviderCode: e.ProviderCode})
 }

@@ -92,7 +92,7 @@ func (s *ticketSealer) open(raw, provider, library, subject string) (t *Ticket, 
 	if len(raw) > maxTicketLen || !strings.HasPrefix(raw, ticketPrefix) {
 		return nil, "malformed", errTicket
 	}
-	b, err := base64.RawURLEncoding.DecodeString(raw[len(ticketPrefix):])
+	b, err := base64.RawURLEncoding.Strict().DecodeString(raw[len(ticketPrefix):])
 	if err != nil || len(b) < s.aead.NonceSize()+s.aead.Overhead() {
 		return nil, "malformed", errTicket
 	}

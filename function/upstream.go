@@ -161,6 +161,24 @@ var (
 	}
 )
 
+// neutralCodes are the provider's codes a client acts on, as codes every provider shares
+// (the provider's own code goes beside it as providerCode): the widget's messages key on them.
+var neutralCodes = map[string]struct {
+	code   string
+	status int
+}{
+	"SameNameDirectoryOrFileExists": {CodeAlreadyExists, http.StatusConflict},
+	"QuotaLimitReached":             {CodeQuotaExceeded, http.StatusForbidden},
+	"LibraryQuotaLimitReached":      {CodeQuotaExceeded, http.StatusForbidden},
+	"NoQuota":                       {CodeQuotaExceeded, http.StatusForbidden},
+	"FileNameLengthExceed":          {CodeInvalidPath, http.StatusBadRequest},
+	"DirectoryNameLengthExceed":     {CodeInvalidPath, http.StatusBadRequest},
+	"DirectoryLevelExceed":          {CodeInvalidPath, http.StatusBadRequest},
+	"EmptyFileName":                 {CodeInvalidPath, http.StatusBadRequest},
+	"ExtnameNotAllowed":             {CodeTypeNotAllowed, http.StatusBadRequest},
+	"FileTypeNotMatched":            {CodeTypeNotAllowed, http.StatusBadRequest},
+}
+
 // upstreamError maps an SMH failure to the answer: the caller's mistakes to
 // InvalidRequest/Forbidden, everything else to UpstreamError 502. Only the SMH code and
 // status are quoted, never a URL.
@@ -173,13 +191,16 @@ func upstreamError(op string, err error) error {
 		return fe
 	}
 	code := smh.Code(err)
+	if n, ok := neutralCodes[code]; ok {
+		return &Error{Code: n.code, Status: n.status, Message: op + ": " + code, ProviderCode: code, Cause: err}
+	}
 	switch {
 	case upstreamInvalid[code]:
-		return &Error{Code: CodeInvalidRequest, Status: http.StatusBadRequest, Message: op + ": " + code, Cause: err}
+		return &Error{Code: CodeInvalidRequest, Status: http.StatusBadRequest, Message: op + ": " + code, ProviderCode: code, Cause: err}
 	case upstreamForbidden[code]:
-		return &Error{Code: CodeForbidden, Status: http.StatusForbidden, Message: op + ": " + code, Cause: err}
+		return &Error{Code: CodeForbidden, Status: http.StatusForbidden, Message: op + ": " + code, ProviderCode: code, Cause: err}
 	case code != "":
-		return &Error{Code: CodeUpstreamError, Status: http.StatusBadGateway, Message: op + ": SMH answered " + code, Cause: err}
+		return &Error{Code: CodeUpstreamError, Status: http.StatusBadGateway, Message: op + ": SMH answered " + code, ProviderCode: code, Cause: err}
 	}
 	if errors.Is(err, context.Canceled) {
 		return &Error{Code: CodeUpstreamError, Status: http.StatusBadGateway, Message: op + ": canceled", Cause: err}

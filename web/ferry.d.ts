@@ -17,7 +17,12 @@ declare global {
     | "failed"
     | "canceled";
 
-  /** What went wrong: the server's own `code` and `message` pass through (e.g. `SameNameDirectoryOrFileExists`). */
+  /**
+   * What went wrong: the server's `code` and `message` pass through. Brokered roles get the
+   * function's provider-neutral codes (`AlreadyExists`, `QuotaExceeded`, `InvalidPath`,
+   * `TypeNotAllowed`, `PolicyViolation`, `UploadNotFound`, …); direct roles also see SMH's own
+   * (e.g. `SameNameDirectoryOrFileExists`).
+   */
   interface FerryErrorInfo {
     code: string;
     message: string;

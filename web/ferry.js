@@ -110,6 +110,8 @@
       thumbAlt: "",
       error: {
         SameNameDirectoryOrFileExists: "A file with this name already exists in that folder.",
+        AlreadyExists: "A file with this name already exists in that folder.",
+        TypeNotAllowed: "The library doesn't accept files of this type.",
         DirectoryNotFound: "The destination folder doesn't exist.",
         NoPermission: "You don't have permission to upload here.",
         AccessDenied: "You don't have permission to upload here.",
@@ -244,6 +246,8 @@
       thumbAlt: "",
       error: {
         SameNameDirectoryOrFileExists: "该文件夹中已有同名文件。",
+        AlreadyExists: "该文件夹中已有同名文件。",
+        TypeNotAllowed: "媒体库不接受这种类型的文件。",
         DirectoryNotFound: "目标文件夹不存在。",
         NoPermission: "你没有在此处上传的权限。",
         AccessDenied: "你没有在此处上传的权限。",

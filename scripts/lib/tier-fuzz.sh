@@ -17,6 +17,7 @@ targets=(
   "./function FuzzRequestBody"       # JSON request bodies
   "./function FuzzPath"              # path normalisation
   "./function FuzzPolicy"            # policy templates ({sub}, {space})
+  "./function FuzzTicketOpen"        # upload tickets: only what the function sealed opens
   "./shared/smhemu FuzzParseRoute"   # the emulator's path and query parsing
   "./shared/smhemu FuzzParsePeriod"  # the emulator's token period parameter
   "./shared/smhhash FuzzCombineCRC64" # CRC-64 combine vs a CRC-64 of the concatenation
