@@ -1,8 +1,7 @@
 // Brokered uploads in the browser (interfaces.md §5): the page's network log holds no SMH
 // access token and no request of the browser reaches SMH's control plane; the browser only
-// talks to the token function and PUTs bytes to the data plane. Runs in the brokered pass of
-// scripts/lib/tier-e2e.sh (FERRY_E2E_MODE=brokered), where FERRY_E2E_URL is a dev server whose
-// role is brokered.
+// talks to the token function and PUTs bytes to the data plane. Runs in the main pass of
+// scripts/lib/tier-e2e.sh, where FERRY_E2E_URL is a dev server with the default (brokered) role.
 "use strict";
 const { test, describe, afterEach } = require("node:test");
 const assert = require("node:assert/strict");

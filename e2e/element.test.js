@@ -176,7 +176,7 @@ describe("<ferry-uploader>", () => {
       const snaps = await settle(p, { count: 2 });
       assert.equal(snaps[1].state, "failed");
       // Brokered, the function answers the neutral code (SMH's beside it); direct, SMH's own.
-      assert.equal(snaps[1].error.code, process.env.FERRY_E2E_MODE === "brokered" ? "AlreadyExists" : "SameNameDirectoryOrFileExists");
+      assert.equal(snaps[1].error.code, env.mode === "brokered" ? "AlreadyExists" : "SameNameDirectoryOrFileExists");
       const text = await p.locator("ferry-uploader .item[data-state=failed] .err").innerText();
       assert.equal(text, "A file with this name already exists in that folder.");
       // The same in Simplified Chinese.

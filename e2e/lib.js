@@ -3,8 +3,9 @@
 //
 // Environment (scripts/lib/tier-e2e.sh sets it):
 //   CHROMIUM_PATH          Debian's chromium
-//   FERRY_E2E_URL          the dev server: web/ and the token function (default policy)
-//   FERRY_E2E_DIRECT_URL   a second dev server whose role may confirm directly (quick upload)
+//   FERRY_E2E_URL          the dev server: web/ and the token function
+//   FERRY_E2E_MODE         that function's role mode: brokered (the default) or direct
+//   FERRY_E2E_DIRECT_URL   a dev server whose direct role may confirm directly (direct quick upload)
 //   FERRY_E2E_EMULATOR     the SMH emulator
 //   FERRY_E2E_FILES        a folder for test files (large ones are real files on disk)
 "use strict";
@@ -18,6 +19,7 @@ const path = require("node:path");
 const env = {
   chromium: process.env.CHROMIUM_PATH || "/usr/bin/chromium",
   url: (process.env.FERRY_E2E_URL || "http://127.0.0.1:8080").replace(/\/$/, ""),
+  mode: process.env.FERRY_E2E_MODE || "brokered",
   direct: (process.env.FERRY_E2E_DIRECT_URL || "").replace(/\/$/, ""),
   emulator: (process.env.FERRY_E2E_EMULATOR || "http://127.0.0.1:9100").replace(/\/$/, ""),
   files: process.env.FERRY_E2E_FILES || path.join(os.tmpdir(), "ferry-e2e-files"),

@@ -1,5 +1,6 @@
-// A lost confirm answer: the token function confirmed the upload but its answer never reached
-// the worker (the connection dropped). The retried confirm finds the task gone; the engine
+// A lost confirm answer: the token function confirmed (direct mode: /v1/confirm; brokered:
+// /v1/uploads/{id}/complete) the upload but its answer never reached the worker (the
+// connection dropped). The retried confirm finds the task gone; the engine
 // looks the file up and shows it uploaded, once, rather than failed (or stored twice).
 "use strict";
 const { test, describe } = require("node:test");
@@ -15,7 +16,7 @@ describe("lost answers", () => {
       const dir = `/e2e-${run}/lost-${name}/`;
       await withBrowser(t, async ({ context, page: p }) => {
         let lost = 0;
-        await context.route("**/v1/confirm", async (route) => {
+        await context.route(env.mode === "direct" ? "**/v1/confirm" : "**/v1/uploads/*/complete", async (route) => {
           if (lost > 0) return route.continue();
           lost++;
           const answer = await route.fetch(); // the function confirms…

@@ -6,8 +6,8 @@ import (
 	"time"
 
 	"github.com/ferry-upload/ferry/function"
-	"github.com/ferry-upload/ferry/shared/smhhash"
-	"github.com/ferry-upload/ferry/shared/smhhash/gosha"
+	"github.com/ferry-upload/ferry/shared/hashes"
+	"github.com/ferry-upload/ferry/shared/hashes/gosha"
 )
 
 // ticketKey seals the suite's tickets; it is scanned for like the other secrets.
@@ -97,7 +97,7 @@ func (e *env) send(auth string, u *begun, data []byte) {
 
 func (e *env) complete(auth, id string, data []byte) *answer {
 	e.t.Helper()
-	return e.do("POST", "/v1/uploads/"+id+"/complete", auth, fmt.Sprintf(`{"crc64":"%d"}`, smhhash.CRC64(data)))
+	return e.do("POST", "/v1/uploads/"+id+"/complete", auth, fmt.Sprintf(`{"crc64":"%d"}`, hashes.CRC64(data)))
 }
 
 // beginBody is a begin request for data at path.

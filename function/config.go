@@ -94,6 +94,10 @@ type Config struct {
 	Logger *slog.Logger
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+	// Usage counts each caller's open brokered uploads for the roles' maxOpenUploads and
+	// quotaBytes. nil means counts in process memory, per instance; plug a shared store for
+	// one count across instances.
+	Usage UsageStore
 	// Background runs work that may outlive the answer (webhook delivery), e.g. a goroutine
 	// locally or waitUntil on Workers. nil means such work runs before answering (Lambda).
 	Background func(task func())
@@ -143,6 +147,9 @@ func (c Config) withDefaults() (Config, error) {
 	}
 	if c.Now == nil {
 		c.Now = time.Now
+	}
+	if c.Usage == nil {
+		c.Usage = newMemoryUsage(c.Now)
 	}
 	if c.Provider == "" {
 		c.Provider = ProviderSMH

@@ -1,10 +1,14 @@
 package function
 
 import (
+	"encoding/json"
 	"fmt"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/golang-jwt/jwt/v5"
 )
 
 func env(kv map[string]string) func(string) (string, bool) {
@@ -18,6 +22,8 @@ func baseEnv() map[string]string {
 		EnvLibrarySecret:  "library-secret",
 		EnvHS256Secret:    strings.Repeat("k", 32),
 		EnvAllowedOrigins: "https://app.example.com, http://localhost:5173",
+		// Brokered roles (the default) seal upload tickets with it.
+		EnvTicketKey: strings.Repeat("t", 32),
 	}
 }
 
@@ -32,9 +38,14 @@ func TestConfigAccepts(t *testing.T) {
 		"rate 5/s":         {EnvRateLimit: "5/s"},
 		"webhook":          {EnvWebhookURL: "https://hooks.example.com/ferry", EnvWebhookSecret: strings.Repeat("w", 16)},
 		"policy":           {EnvPolicy: `{"roles":{"editor":{"grants":["begin_upload"],"space":"{space}","pathPrefix":"/teams/{space}/{sub}/","allowedTypes":["image/*",".pdf"],"maxFileSize":1048576,"period":900}}}`},
-		"direct role":      {EnvPolicy: `{"roles":{"admin-ish":{"grants":["upload_file","delete_file"],"confirm":"direct","pathPrefix":"/"}}}`},
+		"direct role":      {EnvPolicy: `{"roles":{"admin-ish":{"grants":["upload_file","delete_file"],"confirm":"direct","mode":"direct","pathPrefix":"/"}}}`},
 		"cookie":           {EnvAuthCookie: "__Host-session_jwt"},
-		"space-wide said":  {EnvPolicy: `{"roles":{"curator":{"grants":["begin_upload","delete_file","move_file","create_directory"],"spaceWide":true}}}`},
+		"space-wide said":  {EnvPolicy: `{"roles":{"curator":{"grants":["begin_upload","delete_file","move_file","create_directory"],"mode":"direct","spaceWide":true}}}`},
+		"brokered said":    {EnvPolicy: `{"roles":{"u":{"grants":["begin_upload_force"],"mode":"brokered","quickUpload":false}}}`},
+		// FERRY_TICKET_KEY: in DEV_MODE a random key of the process stands in; a policy
+		// without brokered roles seals no tickets.
+		"dev without ticket key":    {EnvTicketKey: "", EnvDevMode: "1"},
+		"direct without ticket key": {EnvTicketKey: "", EnvPolicy: `{"roles":{"uploader":{"grants":["begin_upload"],"mode":"direct"}}}`},
 	} {
 		t.Run(name, func(t *testing.T) {
 			e := baseEnv()
@@ -48,7 +59,55 @@ func TestConfigAccepts(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			if name == "defaults" { // no POLICY: the default role, brokered (TestConfigDefaultIsBrokered asks it)
+				full, _ := cfg.withDefaults()
+				if r := full.Policy.Roles[DefaultRoleName]; cfg.Policy != nil || r == nil || r.Mode != ModeBrokered {
+					t.Fatalf("default role %+v", r)
+				}
+			}
 		})
+	}
+}
+
+// TestConfigDefaultIsBrokered: with the variables alone (no POLICY), a caller's role is
+// brokered: the token answer holds no SMH token and points at /v1/uploads. It needs no
+// upstream (SMH_API_BASE here is never reached), so a direct answer could not pass.
+func TestConfigDefaultIsBrokered(t *testing.T) {
+	cfg, err := ConfigFromLookup(env(baseEnv()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	full, err := cfg.withDefaults()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := full.Policy.Roles[DefaultRoleName]; r == nil || r.Mode != ModeBrokered {
+		t.Fatalf("default role %+v, want mode %q", r, ModeBrokered)
+	}
+	h, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	jwtStr, err := jwt.NewWithClaims(jwt.SigningMethodHS256, jwt.MapClaims{"sub": "alice", "role": DefaultRoleName,
+		"exp": time.Now().Add(time.Hour).Unix()}).SignedString([]byte(strings.Repeat("k", 32)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := httptest.NewRequest("POST", "https://fn.example.com/v1/token", nil)
+	r.Header.Set("Authorization", "Bearer "+jwtStr)
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, r)
+	var a map[string]any
+	if err := json.Unmarshal(w.Body.Bytes(), &a); err != nil || w.Code != 200 {
+		t.Fatalf("%d %s", w.Code, w.Body)
+	}
+	if a["mode"] != ModeBrokered || a["uploadsUrl"] != "https://fn.example.com/v1/uploads" {
+		t.Fatalf("answer %s", w.Body)
+	}
+	for _, k := range []string{"accessToken", "apiBase", "grants", "confirm", "confirmUrl"} {
+		if _, ok := a[k]; ok {
+			t.Errorf("the default role's answer carries %q: %s", k, w.Body)
+		}
 	}
 }
 
@@ -96,8 +155,8 @@ func TestConfigRefuses(t *testing.T) {
 		"policy bad grant":       {map[string]string{EnvPolicy: `{"roles":{"u":{"grants":["upload"]}}}`}, "unknown grant"},
 		"policy admin":           {map[string]string{EnvPolicy: `{"roles":{"u":{"grants":["admin"],"confirm":"direct"}}}`}, "whole library"},
 		"policy dup grant":       {map[string]string{EnvPolicy: `{"roles":{"u":{"grants":["begin_upload","begin_upload"]}}}`}, "twice"},
-		"function + upload_file": {map[string]string{EnvPolicy: `{"roles":{"u":{"grants":["upload_file"]}}}`}, "bypassed"},
-		"bad confirm":            {map[string]string{EnvPolicy: `{"roles":{"u":{"grants":[],"confirm":"later"}}}`}, "confirm"},
+		"function + upload_file": {map[string]string{EnvPolicy: `{"roles":{"u":{"grants":["upload_file"],"mode":"direct"}}}`}, "bypassed"},
+		"bad confirm":            {map[string]string{EnvPolicy: `{"roles":{"u":{"grants":[],"confirm":"later","mode":"direct"}}}`}, `confirm "later"`},
 		"bad space":              {map[string]string{EnvPolicy: `{"roles":{"u":{"grants":[],"space":"a/b"}}}`}, "space"},
 		"prefix no slash":        {map[string]string{EnvPolicy: `{"roles":{"u":{"grants":[],"pathPrefix":"users/{sub}"}}}`}, "start and end"},
 		"prefix traversal":       {map[string]string{EnvPolicy: `{"roles":{"u":{"grants":[],"pathPrefix":"/users/../{sub}/"}}}`}, "pathPrefix"},
@@ -107,18 +166,34 @@ func TestConfigRefuses(t *testing.T) {
 		"long period":            {map[string]string{EnvPolicy: `{"roles":{"u":{"grants":[],"period":604800}}}`}, "period"},
 		"bad type":               {map[string]string{EnvPolicy: `{"roles":{"u":{"grants":[],"allowedTypes":["images"]}}}`}, "allowedTypes"},
 		"bad role name":          {map[string]string{EnvPolicy: `{"roles":{"a role":{"grants":[]}}}`}, "role name"},
-		"prefixed delete_file":   {map[string]string{EnvPolicy: `{"roles":{"u":{"grants":["begin_upload","delete_file"]}}}`}, `"delete_file"`},
-		"prefixed create_dir":    {map[string]string{EnvPolicy: `{"roles":{"u":{"grants":["create_directory"]}}}`}, "spaceWide"},
-		"prefixed move_file":     {map[string]string{EnvPolicy: `{"roles":{"u":{"grants":["move_file_force"],"pathPrefix":"/teams/"}}}`}, "move_file_force"},
-		"prefixed copy_dir":      {map[string]string{EnvPolicy: `{"roles":{"u":{"grants":["copy_directory"]}}}`}, "copy_directory"},
-		"prefixed symlink":       {map[string]string{EnvPolicy: `{"roles":{"u":{"grants":["create_symlink_force"]}}}`}, "create_symlink_force"},
-		"prefixed acl":           {map[string]string{EnvPolicy: `{"roles":{"u":{"grants":["acl"]}}}`}, `"acl"`},
-		"prefixed recycled":      {map[string]string{EnvPolicy: `{"roles":{"u":{"grants":["restore_recycled"]}}}`}, "restore_recycled"},
-		"prefixed history":       {map[string]string{EnvPolicy: `{"roles":{"u":{"grants":["delete_history"]}}}`}, "delete_history"},
-		"prefixed set history":   {map[string]string{EnvPolicy: `{"roles":{"u":{"grants":["set_history_latest"]}}}`}, "set_history_latest"},
-		"prefixed direct delete": {map[string]string{EnvPolicy: `{"roles":{"u":{"grants":["upload_file","delete_directory_permanent"],"confirm":"direct"}}}`}, "delete_directory_permanent"},
+		"prefixed delete_file":   {map[string]string{EnvPolicy: `{"roles":{"u":{"grants":["begin_upload","delete_file"],"mode":"direct"}}}`}, `"delete_file"`},
+		"prefixed create_dir":    {map[string]string{EnvPolicy: `{"roles":{"u":{"grants":["create_directory"],"mode":"direct"}}}`}, "spaceWide"},
+		"prefixed move_file":     {map[string]string{EnvPolicy: `{"roles":{"u":{"grants":["move_file_force"],"pathPrefix":"/teams/","mode":"direct"}}}`}, "move_file_force"},
+		"prefixed copy_dir":      {map[string]string{EnvPolicy: `{"roles":{"u":{"grants":["copy_directory"],"mode":"direct"}}}`}, "copy_directory"},
+		"prefixed symlink":       {map[string]string{EnvPolicy: `{"roles":{"u":{"grants":["create_symlink_force"],"mode":"direct"}}}`}, "create_symlink_force"},
+		"prefixed acl":           {map[string]string{EnvPolicy: `{"roles":{"u":{"grants":["acl"],"mode":"direct"}}}`}, `"acl"`},
+		"prefixed recycled":      {map[string]string{EnvPolicy: `{"roles":{"u":{"grants":["restore_recycled"],"mode":"direct"}}}`}, "restore_recycled"},
+		"prefixed history":       {map[string]string{EnvPolicy: `{"roles":{"u":{"grants":["delete_history"],"mode":"direct"}}}`}, "delete_history"},
+		"prefixed set history":   {map[string]string{EnvPolicy: `{"roles":{"u":{"grants":["set_history_latest"],"mode":"direct"}}}`}, "set_history_latest"},
+		"prefixed direct delete": {map[string]string{EnvPolicy: `{"roles":{"u":{"grants":["upload_file","delete_directory_permanent"],"confirm":"direct","mode":"direct"}}}`}, "delete_directory_permanent"},
 		"spaceWide not bool":     {map[string]string{EnvPolicy: `{"roles":{"u":{"grants":["acl"],"spaceWide":"yes"}}}`}, "POLICY"},
-		"anonymous no uploader":  {map[string]string{EnvAuthMode: "anonymous", EnvDevMode: "1", EnvPolicy: `{"roles":{"u":{"grants":[]}}}`}, "uploader"},
+		"anonymous no uploader":  {map[string]string{EnvAuthMode: "anonymous", EnvDevMode: "1", EnvPolicy: `{"roles":{"u":{"grants":["begin_upload"]}}}`}, "uploader"},
+		// FERRY_TICKET_KEY: the default policy's role is brokered, so outside DEV_MODE the
+		// function refuses to start without the key that seals its tickets.
+		"default without ticket key":  {map[string]string{EnvTicketKey: ""}, EnvTicketKey},
+		"brokered without ticket key": {map[string]string{EnvTicketKey: "", EnvPolicy: `{"roles":{"d":{"grants":["upload_file"],"confirm":"direct","mode":"direct"},"b":{"grants":["begin_upload"]}}}`}, EnvTicketKey},
+		"short ticket key":            {map[string]string{EnvTicketKey: strings.Repeat("t", 31)}, "at least 32"},
+		"ticket key is lib secret":    {map[string]string{EnvTicketKey: strings.Repeat("l", 32), EnvLibrarySecret: strings.Repeat("l", 32)}, "of its own"},
+		"ticket key is hs256 secret":  {map[string]string{EnvTicketKey: strings.Repeat("k", 32)}, "of its own"},
+		"ticket key with newline":     {map[string]string{EnvTicketKey: strings.Repeat("t", 32) + "\n"}, "whitespace"},
+		// Brokered is the default mode: a first-release policy whose role holds rights the
+		// function does not broker, or says confirm "direct", must opt in to direct.
+		"default mode + upload_file": {map[string]string{EnvPolicy: `{"roles":{"u":{"grants":["upload_file"]}}}`}, `mode "direct"`},
+		"default mode + delete_file": {map[string]string{EnvPolicy: `{"roles":{"u":{"grants":["begin_upload","delete_file"],"spaceWide":true}}}`}, `"delete_file": in mode "brokered"`},
+		"default mode + confirm":     {map[string]string{EnvPolicy: `{"roles":{"u":{"grants":["begin_upload"],"confirm":"direct"}}}`}, `completes every upload`},
+		"default mode, no grants":    {map[string]string{EnvPolicy: `{"roles":{"u":{"grants":[]}}}`}, "begin_upload"},
+		"brokered + confirm_upload":  {map[string]string{EnvPolicy: `{"roles":{"u":{"grants":["begin_upload","confirm_upload"],"mode":"brokered"}}}`}, `"confirm_upload"`},
+		"unknown mode":               {map[string]string{EnvPolicy: `{"roles":{"u":{"grants":["begin_upload"],"mode":"hybrid"}}}`}, `mode "hybrid"`},
 	} {
 		t.Run(name, func(t *testing.T) {
 			e := baseEnv()
@@ -135,7 +210,8 @@ func TestConfigRefuses(t *testing.T) {
 			if !strings.Contains(err.Error(), c.want) {
 				t.Fatalf("error %q does not mention %q", err, c.want)
 			}
-			if strings.Contains(err.Error(), "library-secret") || strings.Contains(err.Error(), strings.Repeat("k", 32)) {
+			if strings.Contains(err.Error(), "library-secret") || strings.Contains(err.Error(), strings.Repeat("k", 32)) ||
+				strings.Contains(err.Error(), strings.Repeat("t", 31)) || strings.Contains(err.Error(), strings.Repeat("l", 32)) {
 				t.Fatalf("error %q holds a secret", err)
 			}
 		})
@@ -147,8 +223,9 @@ func TestConfigNeverPrintsSecrets(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, s := range []string{fmt.Sprint(cfg), fmt.Sprintf("%+v", cfg), fmt.Sprintf("%#v", cfg), fmt.Sprintf("%v", cfg.Auth), fmt.Sprintf("%s %q %v", cfg.LibrarySecret, cfg.LibrarySecret, cfg.Auth.HS256Secret)} {
-		if strings.Contains(s, "library-secret") || strings.Contains(s, strings.Repeat("k", 32)) {
+	for _, s := range []string{fmt.Sprint(cfg), fmt.Sprintf("%+v", cfg), fmt.Sprintf("%#v", cfg), fmt.Sprintf("%v", cfg.Auth), fmt.Sprintf("%s %q %v", cfg.LibrarySecret, cfg.LibrarySecret, cfg.Auth.HS256Secret),
+		fmt.Sprintf("%s %q %v %#v", cfg.TicketKey, cfg.TicketKey, cfg.TicketKey, cfg.TicketKey)} {
+		if strings.Contains(s, "library-secret") || strings.Contains(s, strings.Repeat("k", 32)) || strings.Contains(s, strings.Repeat("t", 32)) {
 			t.Fatalf("printed a secret: %s", s)
 		}
 	}
@@ -172,7 +249,8 @@ func TestDefaultPolicyMatchesInterfaces(t *testing.T) {
 	p := DefaultPolicy()
 	r := p.Roles["uploader"]
 	if len(p.Roles) != 1 || r == nil || fmt.Sprint(r.Grants) != "[begin_upload]" || r.Space != "-" || r.PathPrefix != "/users/{sub}/" ||
-		r.MaxFileSize != 5<<30 || len(r.AllowedTypes) != 0 || r.Period != 3600 || r.Confirm != "function" {
+		r.MaxFileSize != 5<<30 || len(r.AllowedTypes) != 0 || r.Period != 3600 || r.Confirm != "function" ||
+		r.Mode != ModeBrokered || !r.QuickUpload {
 		t.Fatalf("default policy %+v", r)
 	}
 	if err := p.validate(); err != nil {

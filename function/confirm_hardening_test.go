@@ -13,7 +13,7 @@ import (
 // that the bytes it holds are the bytes the browser read.
 func TestConfirmNeedsCRC64(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t)
+	e := newEnv(t, withDirect())
 	e.mkdir("/users/alice")
 	auth := bearer(t, "alice", "uploader")
 	key := e.upload(e.token("alice", "uploader"), "-", "/users/alice/a.txt", []byte("abc"), 0)
@@ -71,7 +71,7 @@ func TestConfirmUpstreamAnswerLacksFields(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
-			e := newEnv(t, tamper(c.tamper))
+			e := newEnv(t, withDirect(), tamper(c.tamper))
 			e.mkdir("/users/alice")
 			part := 0
 			data := []byte("0123456789")
@@ -96,7 +96,7 @@ func TestConfirmOverSizeDeletedPermanently(t *testing.T) {
 	t.Parallel()
 	var mu sync.Mutex
 	var deletes []string
-	e := newEnv(t, withPolicy(`{"roles":{"uploader":{"grants":["begin_upload"],"maxFileSize":10}}}`),
+	e := newEnv(t, withPolicy(`{"roles":{"uploader":{"grants":["begin_upload"],"mode":"direct","maxFileSize":10}}}`),
 		tamper(func(r *http.Request, body []byte) []byte {
 			if r.Method == "DELETE" {
 				mu.Lock()

@@ -9,13 +9,13 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ferry-upload/ferry/shared/hashes"
 	"github.com/ferry-upload/ferry/shared/smh"
-	"github.com/ferry-upload/ferry/shared/smhhash"
 )
 
 func TestConfirmSimpleUpload(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t)
+	e := newEnv(t, withDirect())
 	tok := e.token("alice", "uploader")
 	if a := e.do("POST", "/v1/directory", bearer(t, "alice", "uploader"), `{"path":"/users/alice/docs"}`); a.Status != 201 {
 		t.Fatalf("directory: %d %s", a.Status, a.Body)
@@ -27,7 +27,7 @@ func TestConfirmSimpleUpload(t *testing.T) {
 	if _, err := e.smh().Confirm(context.Background(), tok, "-", key, smh.ConfirmRequest{}); smh.Code(err) != smh.CodeNoPermission {
 		t.Fatalf("browser confirm: %v, want NoPermission", err)
 	}
-	crc := strconv.FormatUint(smhhash.CRC64(data), 10)
+	crc := strconv.FormatUint(hashes.CRC64(data), 10)
 	a := e.do("POST", "/v1/confirm", bearer(t, "alice", "uploader"), `{"confirmKey":"`+key+`","crc64":"`+crc+`"}`)
 	if a.Status != 200 {
 		t.Fatalf("confirm: %d %s", a.Status, a.Body)
@@ -44,7 +44,7 @@ func TestConfirmSimpleUpload(t *testing.T) {
 
 func TestConfirmMultipartWithinLimit(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, withPolicy(`{"roles":{"uploader":{"grants":["begin_upload"],"maxFileSize":3145728,"allowedTypes":["image/*",".pdf"]}}}`))
+	e := newEnv(t, withPolicy(`{"roles":{"uploader":{"grants":["begin_upload"],"mode":"direct","maxFileSize":3145728,"allowedTypes":["image/*",".pdf"]}}}`))
 	e.mkdir("/users/alice")
 	tok := e.token("alice", "uploader")
 	data := bytes.Repeat([]byte("0123456789abcdef"), 3<<16) // 3 MiB
@@ -59,7 +59,7 @@ func TestConfirmMultipartWithinLimit(t *testing.T) {
 // theirs and is canceled upstream; one outside it may be someone else's and is left alone.
 func TestConfirmViolations(t *testing.T) {
 	t.Parallel()
-	policy := `{"roles":{"uploader":{"grants":["begin_upload"],"maxFileSize":1000,"allowedTypes":["image/*",".pdf"]}}}`
+	policy := `{"roles":{"uploader":{"grants":["begin_upload"],"mode":"direct","maxFileSize":1000,"allowedTypes":["image/*",".pdf"]}}}`
 	for _, c := range []struct {
 		name, path string
 		size, part int
@@ -110,7 +110,7 @@ func TestConfirmViolations(t *testing.T) {
 // file is then deleted again and the answer is PolicyViolation.
 func TestConfirmSimpleUploadOverSize(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, withPolicy(`{"roles":{"uploader":{"grants":["begin_upload"],"maxFileSize":10}}}`))
+	e := newEnv(t, withPolicy(`{"roles":{"uploader":{"grants":["begin_upload"],"mode":"direct","maxFileSize":10}}}`))
 	e.mkdir("/users/alice")
 	tok := e.token("alice", "uploader")
 	key := e.upload(tok, "-", "/users/alice/a.bin", make([]byte, 11), 0)
@@ -151,7 +151,7 @@ func TestConfirmHostilePaths(t *testing.T) {
 		path := c.path
 		t.Run(strings.Join(path, "|"), func(t *testing.T) {
 			t.Parallel()
-			e := newEnv(t, tamper(func(r *http.Request, body []byte) []byte {
+			e := newEnv(t, withDirect(), tamper(func(r *http.Request, body []byte) []byte {
 				if r.Method != "GET" || !strings.Contains(r.URL.RawQuery, "upload") {
 					return body
 				}
@@ -179,7 +179,7 @@ func TestConfirmHostilePaths(t *testing.T) {
 
 func TestConfirmBadCrc(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t)
+	e := newEnv(t, withDirect())
 	e.mkdir("/users/alice")
 	tok := e.token("alice", "uploader")
 	key := e.upload(tok, "-", "/users/alice/a.txt", []byte("abc"), 0)
@@ -193,7 +193,7 @@ func TestConfirmBadCrc(t *testing.T) {
 // and retries once.
 func TestConfirmServerTokenExpired(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t)
+	e := newEnv(t, withDirect())
 	e.mkdir("/users/alice")
 	tok := e.token("alice", "uploader")
 	k1 := e.upload(tok, "-", "/users/alice/1.txt", []byte("1"), 0)
@@ -214,7 +214,7 @@ func TestConfirmServerTokenExpired(t *testing.T) {
 // the caller's area.
 func TestConfirmForeignTask(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t)
+	e := newEnv(t, withDirect())
 	e.mkdir("/users/bob")
 	bobTok := e.token("bob", "uploader")
 	key := e.upload(bobTok, "-", "/users/bob/b.txt", []byte("b"), 0)

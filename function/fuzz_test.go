@@ -59,16 +59,28 @@ func FuzzPath(f *testing.F) {
 	})
 }
 
-// FuzzPolicy: a policy that validates always expands to a safe area, whatever the claims.
+// FuzzPolicy: a policy that validates always expands to a safe area, whatever the claims,
+// and its brokered roles (the default mode) hold only the function's begin rights.
 func FuzzPolicy(f *testing.F) {
 	f.Add(`{"roles":{"uploader":{"grants":["begin_upload"],"pathPrefix":"/users/{sub}/"}}}`, "alice", "space1")
+	f.Add(`{"roles":{"u":{"grants":["begin_upload_force","delete_file"],"spaceWide":true}}}`, "alice", "space1")
+	f.Add(`{"roles":{"u":{"grants":["upload_file"],"confirm":"direct","mode":"direct"}}}`, "alice", "-")
 	f.Fuzz(func(t *testing.T, policy, sub, space string) {
 		p, err := ParsePolicy(policy)
 		if err != nil || p.validate() != nil {
 			return
 		}
 		for name, r := range p.Roles {
+			if r.Mode != ModeBrokered && r.Mode != ModeDirect {
+				t.Fatalf("role %q kept mode %q", name, r.Mode)
+			}
+			if r.Mode == ModeBrokered && (len(r.Grants) == 0 || r.Confirm != ConfirmFunction) {
+				t.Fatalf("brokered role %q: grants %v, confirm %q", name, r.Grants, r.Confirm)
+			}
 			for _, g := range r.Grants {
+				if r.Mode == ModeBrokered && !brokeredGrants[g] {
+					t.Fatalf("brokered role %q kept grant %q", name, g)
+				}
 				if !knownGrants[g] || libraryWideGrants[g] || r.Confirm == ConfirmFunction && confirmingGrants[g] {
 					t.Fatalf("role %q kept grant %q", name, g)
 				}

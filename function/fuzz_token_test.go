@@ -19,14 +19,19 @@ import (
 
 // fuzzFunction is one token function (HS256, issuer unset, one allowed origin) in front of
 // an in-memory emulator, shared by every input of FuzzTokenRequest; logs go to a buffer
-// that each input checks.
+// that each input checks. Its policy has the default role "uploader" (brokered) and a
+// direct role "direct".
 var fuzzFunction = sync.OnceValues(func() (http.Handler, *bytes.Buffer) {
 	srv, err := smhemu.NewServerNoListener(smhemu.Options{Libraries: []smhemu.Library{{ID: "smhdev", Secret: libSecret, Kind: smhemu.KindFile}}})
 	if err != nil {
 		panic(err)
 	}
 	logs := &bytes.Buffer{}
-	h, err := function.New(function.Config{
+	pol, err := function.ParsePolicy(`{"roles":{"uploader":{"grants":["begin_upload"]},"direct":{"grants":["begin_upload"],"mode":"direct"}}}`)
+	if err != nil {
+		panic(err)
+	}
+	h, err := function.New(function.Config{Policy: pol, TicketKey: ticketKey,
 		APIBase: srv.URL(), LibraryID: "smhdev", LibrarySecret: libSecret, DevMode: true, // DevMode: the emulator's URL is not loopback
 		Auth: function.AuthConfig{HS256Secret: hsSecret}, AllowedOrigins: []string{appOrigin},
 		RateLimit: function.RateLimit{Off: true}, HTTPClient: srv.HTTPClient(), Logger: slog.New(slog.NewJSONHandler(logs, nil)),
@@ -40,9 +45,10 @@ var fuzzFunction = sync.OnceValues(func() (http.Handler, *bytes.Buffer) {
 var fuzzMu sync.Mutex // the log buffer is per input
 
 // FuzzTokenRequest: a POST /v1/token with any Authorization, Origin, Content-Type, query and
-// body never panics or fails internally, answers JSON with a documented code, grants a token
-// only to a JWT that verifies under the configured secret and an allowed (or absent) Origin,
-// and never puts the secrets in the answer or the log. Seeds are in
+// body never panics or fails internally, answers JSON with a documented code, answers 200
+// only to a JWT that verifies under the configured secret and an allowed (or absent) Origin
+// (an SMH token only for the direct role, none in a brokered answer), and never puts the
+// secrets in the answer or the log. Seeds are in
 // testdata/fuzz/FuzzTokenRequest; run longer with
 // go test -run '^$' -fuzz '^FuzzTokenRequest$' -fuzztime 5m ./function/
 func FuzzTokenRequest(f *testing.F) {
@@ -51,7 +57,13 @@ func FuzzTokenRequest(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
+	direct, err := jwt.NewWithClaims(jwt.SigningMethodHS256, jwt.MapClaims{"sub": "bob", "role": "direct",
+		"exp": time.Date(2099, 1, 1, 0, 0, 0, 0, time.UTC).Unix()}).SignedString([]byte(hsSecret))
+	if err != nil {
+		f.Fatal(err)
+	}
 	f.Add("Bearer "+valid, "", "", "", "")
+	f.Add("Bearer "+direct, appOrigin, "application/json", "", `{"clientId":"laptop"}`)
 	f.Add("Bearer "+valid, appOrigin, "application/json", "", `{"clientId":"laptop"}`)
 	f.Add("bearer  "+valid+" ", "https://evil.example.com", "application/json; charset=utf-8", "", `{"spaceId":"-"}`)
 	f.Add("Bearer "+valid, "", "text/plain", "grant=admin", `{"grants":["admin"]}`)
@@ -77,7 +89,7 @@ func FuzzTokenRequest(f *testing.F) {
 		w := httptest.NewRecorder()
 		h.ServeHTTP(w, r)
 		out := w.Body.String()
-		for _, s := range []string{libSecret, hsSecret} {
+		for _, s := range []string{libSecret, hsSecret, ticketKey} {
 			if strings.Contains(out, s) || strings.Contains(logs.String(), s) {
 				t.Fatal("a secret in the answer or the log")
 			}
@@ -91,8 +103,17 @@ func FuzzTokenRequest(f *testing.F) {
 		}
 		if w.Code == http.StatusOK {
 			tok, _ := a["accessToken"].(string)
-			if tok == "" {
-				t.Fatalf("200 without a token: %s", out)
+			switch a["mode"] {
+			case "direct":
+				if tok == "" {
+					t.Fatalf("200 without a token: %s", out)
+				}
+			case "brokered":
+				if _, ok := a["accessToken"]; ok || a["uploadsUrl"] == nil {
+					t.Fatalf("a brokered answer with a token or without uploadsUrl: %s", out)
+				}
+			default:
+				t.Fatalf("200 of no known mode: %s", out)
 			}
 			if origin != "" && origin != appOrigin {
 				t.Fatalf("a token for origin %q", origin)

@@ -61,6 +61,9 @@ func New(cfg Config) (http.Handler, error) {
 	}
 	h.tickets = tickets
 	h.provider = &smhProvider{client: sc, tokens: h.tokens, library: cfg.LibraryID}
+	if err := checkQuotaSupport(h.provider, cfg.Policy); err != nil {
+		return nil, fmt.Errorf("token function: refusing to start: %w", err)
+	}
 	if cfg.Auth.Mode == AuthAnonymous {
 		h.auth = anonymousAuth{}
 	} else {

@@ -18,10 +18,10 @@ import (
 	"time"
 
 	"github.com/ferry-upload/ferry/function"
+	"github.com/ferry-upload/ferry/shared/hashes"
 	"github.com/ferry-upload/ferry/shared/smh"
 	"github.com/ferry-upload/ferry/shared/smh/smhhttp"
 	"github.com/ferry-upload/ferry/shared/smhemu"
-	"github.com/ferry-upload/ferry/shared/smhhash"
 	"github.com/golang-jwt/jwt/v5"
 )
 
@@ -68,7 +68,8 @@ func recordAnswer(status int, h http.Header, body []byte) {
 
 func TestMain(m *testing.M) {
 	code := m.Run()
-	if code == 0 {
+	// -test.list runs nothing, so there is nothing to scan.
+	if code == 0 && flag.Lookup("test.list").Value.String() == "" {
 		if err := scanCapture(); err != nil {
 			fmt.Fprintln(os.Stderr, "FAIL: secret scan:", err)
 			code = 1
@@ -147,6 +148,13 @@ func withPolicy(p string) option {
 	}
 }
 
+// directPolicy is the default policy with its role opting in to direct mode: the browser
+// gets an SMH token (begin_upload) and uploads are confirmed through /v1/confirm. Tests of
+// direct-only behaviour (the token's grants, /v1/confirm, revoking SMH tokens) use it.
+const directPolicy = `{"roles":{"uploader":{"grants":["begin_upload"],"mode":"direct"}}}`
+
+func withDirect() option { return withPolicy(directPolicy) }
+
 func withConfig(f func(*function.Config)) option { return func(e *env) { f(&e.cfg) } }
 
 // tamper rewrites the emulator's answers (a hostile or buggy upstream).
@@ -189,6 +197,7 @@ func newEnv(t *testing.T, opts ...option) *env {
 		Auth:           function.AuthConfig{HS256Secret: hsSecret},
 		AllowedOrigins: []string{appOrigin},
 		RateLimit:      function.RateLimit{Off: true},
+		TicketKey:      ticketKey,
 		HTTPClient:     ts.Client(),
 		Logger:         newLogger(lockedWriter{}),
 	}
@@ -277,14 +286,18 @@ func (e *env) smh() *smh.Client {
 	return &smh.Client{BaseURL: e.url, LibraryID: "smhdev", Doer: smhhttp.Doer{Client: e.hc}}
 }
 
-// token obtains a browser token for sub/role through the handler.
+// token obtains a browser token for sub/role through the handler; the role must be direct.
 func (e *env) token(sub, role string) string {
 	e.t.Helper()
 	a := e.do("POST", "/v1/token", bearer(e.t, sub, role), "")
 	if a.Status != 200 {
 		e.t.Fatalf("token: %d %s", a.Status, a.Body)
 	}
-	return a.JSON["accessToken"].(string)
+	tok, _ := a.JSON["accessToken"].(string)
+	if tok == "" || a.JSON["mode"] != "direct" {
+		e.t.Fatalf("token: role %q is not direct (a brokered answer holds no SMH token): %s", role, a.Body)
+	}
+	return tok
 }
 
 // upload begins an upload with a browser token and sends data (as one simple body, or as
@@ -297,7 +310,7 @@ func (e *env) upload(tok, space, path string, data []byte, partSize int) string 
 	if err != nil {
 		e.t.Fatalf("begin %s: %v", path, err)
 	}
-	uploadCRCs.Store(res.Upload.ConfirmKey, strconv.FormatUint(smhhash.CRC64(data), 10))
+	uploadCRCs.Store(res.Upload.ConfirmKey, strconv.FormatUint(hashes.CRC64(data), 10))
 	capture.mu.Lock()
 	capture.keys = append(capture.keys, res.Upload.ConfirmKey)
 	capture.mu.Unlock()

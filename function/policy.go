@@ -53,6 +53,12 @@ type Role struct {
 	// move, copy, symlink, create_directory, acl, recycle bin, history) although its
 	// pathPrefix confines its uploads: SMH cannot scope those grants to the prefix.
 	SpaceWide bool `json:"spaceWide"`
+	// MaxOpenUploads caps a caller's uploads open through the function at once (brokered
+	// roles; 0: no cap). See quota.go.
+	MaxOpenUploads int `json:"maxOpenUploads"`
+	// QuotaBytes is the most bytes a caller may hold in the area: files stored under the
+	// prefix plus uploads open through the function (brokered roles; 0: no quota).
+	QuotaBytes int64 `json:"quotaBytes"`
 }
 
 // Defaults of the default role (interfaces.md §3).
@@ -66,9 +72,8 @@ const (
 	ConfirmDirect      = "direct"
 	ModeBrokered       = "brokered"
 	ModeDirect         = "direct"
-	// DefaultMode is the mode of roles that do not say. It stays direct until the engine
-	// speaks brokered uploads everywhere (issue 11's next step).
-	DefaultMode = ModeDirect
+	// DefaultMode is the mode of roles that do not say: the browser never holds an SMH token.
+	DefaultMode = ModeBrokered
 	minPeriod   = 300
 	maxPeriod   = 86400
 )
@@ -100,6 +105,8 @@ func ParsePolicy(s string) (*Policy, error) {
 		SpaceWide    *bool     `json:"spaceWide"`
 		Mode         *string   `json:"mode"`
 		QuickUpload  *bool     `json:"quickUpload"`
+		MaxOpen      *int      `json:"maxOpenUploads"`
+		QuotaBytes   *int64    `json:"quotaBytes"`
 	}
 	var raw struct {
 		Roles map[string]*rawRole `json:"roles"`
@@ -147,6 +154,12 @@ func ParsePolicy(s string) (*Policy, error) {
 		}
 		if rr.QuickUpload != nil {
 			r.QuickUpload = *rr.QuickUpload
+		}
+		if rr.MaxOpen != nil {
+			r.MaxOpenUploads = *rr.MaxOpen
+		}
+		if rr.QuotaBytes != nil {
+			r.QuotaBytes = *rr.QuotaBytes
 		}
 		p.Roles[name] = r
 	}
@@ -204,6 +217,9 @@ func (r *Role) validate() error {
 	}
 	if r.Period < minPeriod || r.Period > maxPeriod {
 		return fmt.Errorf("period %d: use %d..%d seconds (SMH tokens renew on every use, keep them short)", r.Period, minPeriod, maxPeriod)
+	}
+	if err := r.validateLimits(); err != nil {
+		return err
 	}
 	switch r.Mode {
 	case ModeBrokered:

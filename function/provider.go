@@ -71,6 +71,15 @@ type Remover interface {
 	Remove(ctx context.Context, c *Caller, path string) error
 }
 
+// UsageReader measures what a caller stores, for the role's quotaBytes (quota.go). A role
+// with a quota is refused at start on a provider without it.
+type UsageReader interface {
+	// Usage returns the bytes of the files stored under the caller's area (Prefix), folders
+	// at any depth included. An area that does not exist yet holds 0 bytes. When the area
+	// cannot be measured in full, it is an error, never a smaller figure.
+	Usage(ctx context.Context, c *Caller) (int64, error)
+}
+
 // UploadSpec is an upload the policy approved.
 type UploadSpec struct {
 	Path      string // full library path, checked to lie in the caller's area

@@ -47,6 +47,10 @@ func (h *handler) postConfirm(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if sc.Role.Mode == ModeBrokered {
+		// A brokered caller completes through its ticket; it never holds a confirm key.
+		return errForbidden("your role %q completes uploads with POST /v1/uploads/{id}/complete, not /v1/confirm", sc.RoleName)
+	}
 	if crc64 == "" && sc.Role.Confirm == ConfirmFunction {
 		// The service checks the stored bytes against it: without it a corrupted or
 		// substituted body would be confirmed as the file.

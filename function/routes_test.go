@@ -21,7 +21,7 @@ import (
 // After DELETE /v1/token the caller's browser tokens no longer work upstream.
 func TestRevoke(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t)
+	e := newEnv(t, withDirect())
 	e.mkdir("/users/alice")
 	auth := bearer(t, "alice", "uploader")
 	laptop := e.do("POST", "/v1/token", auth, `{"clientId":"laptop"}`).JSON["accessToken"].(string)
@@ -74,43 +74,85 @@ func TestRateLimit(t *testing.T) {
 	}
 }
 
+// An unreachable SMH is answered UpstreamError, naming no URL: for a direct role on the
+// token route (which mints the SMH token); for a brokered role, whose token answer needs no
+// upstream, on the begin.
 func TestUpstreamUnreachable(t *testing.T) {
 	t.Parallel()
 	ts := httptest.NewServer(http.NotFoundHandler())
 	url := ts.URL
 	ts.Close()
-	e := newEnv(t, withConfig(func(c *function.Config) {
+	unreachable := withConfig(func(c *function.Config) {
 		c.APIBase, c.HTTPClient, c.UpstreamTimeout = url, nil, 2*time.Second
-	}))
-	a := e.do("POST", "/v1/token", bearer(t, "alice", "uploader"), "")
-	if a.Status != 502 || a.code() != "UpstreamError" || strings.Contains(string(a.Body), url) {
-		t.Fatalf("%d %s", a.Status, a.Body)
+	})
+	refused := func(t *testing.T, what string, a *answer) {
+		t.Helper()
+		if a.Status != 502 || a.code() != "UpstreamError" || strings.Contains(string(a.Body), url) {
+			t.Fatalf("%s: %d %s", what, a.Status, a.Body)
+		}
 	}
+	t.Run("direct", func(t *testing.T) {
+		t.Parallel()
+		e := newEnv(t, withDirect(), unreachable)
+		refused(t, "token", e.do("POST", "/v1/token", bearer(t, "alice", "uploader"), ""))
+	})
+	t.Run("brokered", func(t *testing.T) {
+		t.Parallel()
+		e := newEnv(t, unreachable)
+		auth := bearer(t, "alice", "uploader")
+		if a := e.do("POST", "/v1/token", auth, ""); a.Status != 200 || a.JSON["mode"] != "brokered" {
+			t.Fatalf("token: %d %s", a.Status, a.Body)
+		}
+		a, _ := e.begin(auth, beginBody("/a.bin", []byte("abc")))
+		refused(t, "begin", a)
+	})
 }
 
-// A 5xx from SMH is retried once; a second one is answered UpstreamError.
+// A 5xx from SMH is retried once; a second one is answered UpstreamError. The first SMH call
+// of a direct role's token is the token itself; of a brokered begin, its server token (the
+// second begin reuses it, so there the begin itself fails twice).
 func TestUpstream5xxRetriedOnce(t *testing.T) {
 	t.Parallel()
-	var n atomic.Int32
-	fail := atomic.Int32{}
-	e := newEnv(t, withConfig(func(c *function.Config) {
-		up := c.HTTPClient
-		c.HTTPClient = &http.Client{Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
-			n.Add(1)
-			if fail.Add(-1) >= 0 {
-				return &http.Response{StatusCode: 503, Header: http.Header{}, Body: io.NopCloser(strings.NewReader(`{"code":"ServiceUnavailable"}`)), Request: r}, nil
+	for _, c := range []struct {
+		mode string
+		opts []option
+		// call makes the request; calls is how many SMH calls it makes when nothing fails.
+		call  func(e *env) *answer
+		calls int32
+	}{
+		{"direct", []option{withDirect()}, func(e *env) *answer {
+			return e.do("POST", "/v1/token", bearer(e.t, "alice", "uploader"), "")
+		}, 1},
+		{"brokered", nil, func(e *env) *answer {
+			e.mkdir("/users/alice") // else the begin makes the folder first: more calls
+			a, _ := e.begin(bearer(e.t, "alice", "uploader"), beginBody("/a.bin", []byte("abc"), "conflict", "rename"))
+			return a
+		}, 2},
+	} {
+		t.Run(c.mode, func(t *testing.T) {
+			t.Parallel()
+			var n atomic.Int32
+			fail := atomic.Int32{}
+			e := newEnv(t, append(c.opts, withConfig(func(cfg *function.Config) {
+				up := cfg.HTTPClient
+				cfg.HTTPClient = &http.Client{Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
+					n.Add(1)
+					if fail.Add(-1) >= 0 {
+						return &http.Response{StatusCode: 503, Header: http.Header{}, Body: io.NopCloser(strings.NewReader(`{"code":"ServiceUnavailable"}`)), Request: r}, nil
+					}
+					return up.Transport.RoundTrip(r)
+				})}
+			}))...)
+			fail.Store(1)
+			if a := c.call(e); a.Status/100 != 2 || n.Load() != c.calls+1 {
+				t.Fatalf("one 503: %d %s after %d calls", a.Status, a.Body, n.Load())
 			}
-			return up.Transport.RoundTrip(r)
-		})}
-	}))
-	fail.Store(1)
-	if a := e.do("POST", "/v1/token", bearer(t, "alice", "uploader"), ""); a.Status != 200 || n.Load() != 2 {
-		t.Fatalf("one 503: %d %s after %d calls", a.Status, a.Body, n.Load())
-	}
-	n.Store(0)
-	fail.Store(2)
-	if a := e.do("POST", "/v1/token", bearer(t, "alice", "uploader"), ""); a.Status != 502 || a.code() != "UpstreamError" || n.Load() != 2 {
-		t.Fatalf("two 503s: %d %s after %d calls", a.Status, a.Body, n.Load())
+			n.Store(0)
+			fail.Store(2)
+			if a := c.call(e); a.Status != 502 || a.code() != "UpstreamError" || n.Load() != 2 {
+				t.Fatalf("two 503s: %d %s after %d calls", a.Status, a.Body, n.Load())
+			}
+		})
 	}
 }
 
@@ -183,29 +225,57 @@ func TestSpaceFromClaim(t *testing.T) {
 	if a := e.do("POST", "/v1/directory", auth, `{"spaceId":"space1","path":"/carol"}`); a.Status != 201 {
 		t.Fatalf("album: %d %s", a.Status, a.Body)
 	}
+	// The role is brokered (the default mode): its begin runs upstream in the chosen space.
+	a, u := e.begin(auth, beginBody("/a.jpg", []byte("jpg"), "spaceId", "space1"))
+	if u == nil || u.Path != "/carol/a.jpg" {
+		t.Fatalf("begin: %d %s", a.Status, a.Body)
+	}
+	if open, err := e.emu.OpenUploads("smhmedia", "space1"); err != nil || len(open) != 1 || open[0].Path != "/carol/a.jpg" {
+		t.Fatalf("tasks in space1: %+v %v", open, err)
+	}
+	if a, _ := e.begin(auth, beginBody("/b.jpg", []byte("jpg"), "spaceId", "space9")); a.Status != 403 || a.code() != "Forbidden" {
+		t.Fatalf("begin in a foreign space: %d %s", a.Status, a.Body)
+	}
 }
 
-// The API Gateway adapter keeps a named stage in the URLs the answer carries.
+// The API Gateway adapter keeps a named stage in the URLs the answer carries: a brokered
+// role's uploadsUrl and directoryUrl, a direct role's confirmUrl.
 func TestAPIGatewayStageURLs(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t)
-	send := viaAPIGateway("prod")(t, e.h)
-	a := serve(t, send, "POST", "/v1/token", bearer(t, "alice", "uploader"), "")
-	if a.JSON["confirmUrl"] != "https://abc123.execute-api.eu-west-1.amazonaws.com/prod/v1/confirm" {
-		t.Fatalf("confirmUrl %v", a.JSON["confirmUrl"])
-	}
-	send = viaLambdaURL(t, e.h)
-	a = serve(t, send, "POST", "/v1/token", bearer(t, "alice", "uploader"), "")
-	if a.JSON["directoryUrl"] != "https://abcdefg.lambda-url.eu-west-1.on.aws/v1/directory" {
-		t.Fatalf("directoryUrl %v", a.JSON["directoryUrl"])
+	const apigw, lambdaURL = "https://abc123.execute-api.eu-west-1.amazonaws.com/prod", "https://abcdefg.lambda-url.eu-west-1.on.aws"
+	for _, c := range []struct {
+		mode string
+		opts []option
+		want map[string]string // field: URL after the adapter's base
+	}{
+		{"brokered", nil, map[string]string{"uploadsUrl": "/v1/uploads", "directoryUrl": "/v1/directory"}},
+		{"direct", []option{withDirect()}, map[string]string{"confirmUrl": "/v1/confirm", "directoryUrl": "/v1/directory"}},
+	} {
+		t.Run(c.mode, func(t *testing.T) {
+			t.Parallel()
+			e := newEnv(t, c.opts...)
+			for base, send := range map[string]func(*http.Request) *http.Response{
+				apigw: viaAPIGateway("prod")(t, e.h), lambdaURL: viaLambdaURL(t, e.h),
+			} {
+				a := serve(t, send, "POST", "/v1/token", bearer(t, "alice", "uploader"), "")
+				if a.JSON["mode"] != c.mode {
+					t.Fatalf("%d %s", a.Status, a.Body)
+				}
+				for k, route := range c.want {
+					if a.JSON[k] != base+route {
+						t.Errorf("%s %s = %v, want %s", base, k, a.JSON[k], base+route)
+					}
+				}
+			}
+		})
 	}
 }
 
-// The audit line of a token issuance names who got which grants, and nothing secret.
+// The audit line of a direct token issuance names who got which grants, and nothing secret.
 func TestAuditLog(t *testing.T) {
 	t.Parallel()
 	var buf syncBuffer
-	e := newEnv(t, withConfig(func(c *function.Config) { c.Logger = newLogger(&buf) }))
+	e := newEnv(t, withDirect(), withConfig(func(c *function.Config) { c.Logger = newLogger(&buf) }))
 	e.do("POST", "/v1/token", bearer(t, "alice", "uploader"), `{"clientId":"laptop"}`)
 	e.do("POST", "/v1/token", "Bearer bad", "")
 	lines := strings.Split(strings.TrimSpace(buf.String()), "\n")
@@ -228,6 +298,57 @@ func TestAuditLog(t *testing.T) {
 		t.Errorf("refusal: %s", lines[1])
 	}
 	for _, f := range []string{libSecret, hsSecret, "eyJ", "accessToken", "library_secret"} {
+		if strings.Contains(buf.String(), f) {
+			t.Errorf("log holds %q", f)
+		}
+	}
+}
+
+// The audit lines of a brokered upload name who put what where: the begin its path and
+// size, every ticket route its upload's path; the ticket itself never appears.
+func TestAuditLogBrokered(t *testing.T) {
+	t.Parallel()
+	var buf syncBuffer
+	e := newEnv(t, withConfig(func(c *function.Config) { c.Logger = newLogger(&buf) }))
+	auth := bearer(t, "alice", "uploader")
+	data := []byte("audit")
+	e.do("POST", "/v1/token", auth, "")
+	a, u := e.begin(auth, beginBody("/in/a.txt", data))
+	if u == nil {
+		t.Fatalf("begin: %d %s", a.Status, a.Body)
+	}
+	e.send(auth, u, data)
+	if c := e.complete(auth, u.ID, data); c.Status != 200 {
+		t.Fatalf("complete: %d %s", c.Status, c.Body)
+	}
+	lines := strings.Split(strings.TrimSpace(buf.String()), "\n")
+	if len(lines) != 3 {
+		t.Fatalf("%d lines: %s", len(lines), buf.String())
+	}
+	var tok, begin, done map[string]any
+	json.Unmarshal([]byte(lines[0]), &tok)
+	json.Unmarshal([]byte(lines[1]), &begin)
+	json.Unmarshal([]byte(lines[2]), &done)
+	for i, want := range []struct {
+		line map[string]any
+		kv   map[string]any
+	}{
+		{tok, map[string]any{"path": "/v1/token", "userId": "alice", "role": "uploader", "outcome": "ok", "status": float64(200)}},
+		{begin, map[string]any{"path": "/v1/uploads", "userId": "alice", "outcome": "ok", "status": float64(201),
+			"uploadPath": "/users/alice/in/a.txt", "size": float64(len(data))}},
+		{done, map[string]any{"path": "/v1/uploads/{id}/complete", "userId": "alice", "outcome": "ok", "status": float64(200),
+			"uploadPath": "/users/alice/in/a.txt"}},
+	} {
+		for k, v := range want.kv {
+			if want.line[k] != v {
+				t.Errorf("line %d: %s = %v, want %v (%s)", i, k, want.line[k], v, lines[i])
+			}
+		}
+	}
+	if _, ok := tok["grants"]; ok {
+		t.Errorf("a brokered token answer grants nothing, yet the log names grants: %s", lines[0])
+	}
+	for _, f := range []string{libSecret, hsSecret, ticketKey, "eyJ", "accessToken", "library_secret", u.ID} {
 		if strings.Contains(buf.String(), f) {
 			t.Errorf("log holds %q", f)
 		}

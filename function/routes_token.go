@@ -46,6 +46,9 @@ type limits struct {
 	MaxFileSize  int64    `json:"maxFileSize"`
 	AllowedTypes []string `json:"allowedTypes"`
 	PathPrefix   string   `json:"pathPrefix"`
+	// Brokered roles' per-caller limits, when set (quota.go).
+	MaxOpenUploads int   `json:"maxOpenUploads,omitempty"`
+	QuotaBytes     int64 `json:"quotaBytes,omitempty"`
 }
 
 // postToken issues a browser token: grants, space, period and area come from the policy
@@ -68,7 +71,8 @@ func (h *handler) postToken(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	role := sc.Role
-	lim := limits{MaxFileSize: role.MaxFileSize, AllowedTypes: nonNil(role.AllowedTypes), PathPrefix: sc.PrefixString()}
+	lim := limits{MaxFileSize: role.MaxFileSize, AllowedTypes: nonNil(role.AllowedTypes), PathPrefix: sc.PrefixString(),
+		MaxOpenUploads: role.MaxOpenUploads, QuotaBytes: role.QuotaBytes}
 	if role.Mode == ModeBrokered {
 		expires := role.Period
 		if !id.Expires.IsZero() {

@@ -78,7 +78,14 @@ func (h *handler) postUploads(w http.ResponseWriter, r *http.Request) error {
 	}
 	spec := &UploadSpec{Path: full, Size: *b.Size, Type: b.Type, Conflict: b.Conflict, PartSize: choosePartSize(*b.Size, pref),
 		Labels: b.Labels, Meta: b.Meta, Hashes: b.Hashes}
+	res, err := h.reserveUpload(r.Context(), c, spec.Size) // the role's maxOpenUploads and quotaBytes
+	if err != nil {
+		return err
+	}
 	begun, err := h.provider.(Beginner).Begin(r.Context(), c, spec)
+	if err != nil || begun.File != nil {
+		h.dropReservation(r.Context(), res) // nothing open: refused, or stored at once
+	}
 	if err != nil {
 		return err
 	}
@@ -97,7 +104,17 @@ func (h *handler) postUploads(w http.ResponseWriter, r *http.Request) error {
 		Path: full, Size: spec.Size, Type: b.Type, Session: begun.Session, PartSize: spec.PartSize,
 		Expires: h.cfg.Now().Add(ticketLifetime).Unix()}
 	sealed, err := h.tickets.seal(t)
+	if err == nil {
+		err = h.settleUpload(r.Context(), res, t)
+	}
 	if err != nil {
+		// Nobody will hear of this upload: cancel it rather than leave it open uncounted.
+		if ab, ok := h.provider.(Aborter); ok {
+			if aerr := ab.Abort(r.Context(), c, t); aerr != nil {
+				l.add(slog.String("cancel", "failed: "+safeErr(aerr)))
+			}
+		}
+		h.dropReservation(r.Context(), res)
 		return err
 	}
 	l.add(slog.String("upload", keyTag(begun.Session)))
@@ -121,14 +138,15 @@ func (h *handler) brokeredCaller(r *http.Request, id *Identity, space string) (*
 }
 
 // openUpload authenticates the caller and opens the ticket of an /v1/uploads/{id} route: it
-// must be this caller's, unexpired, intact, and still inside the caller's area.
-func (h *handler) openUpload(r *http.Request) (*Caller, *Ticket, error) {
+// must be this caller's, intact, still inside the caller's area, and unexpired or, to
+// cancel (grace abortGrace), expired less than grace ago.
+func (h *handler) openUpload(r *http.Request, grace time.Duration) (*Caller, *Ticket, error) {
 	id, err := h.authenticate(r)
 	if err != nil {
 		return nil, nil, err
 	}
 	l := logOf(r.Context())
-	t, why, err := h.tickets.open(r.PathValue("id"), h.provider.Name(), h.provider.Library(), id.Subject)
+	t, why, err := h.tickets.open(r.PathValue("id"), h.provider.Name(), h.provider.Library(), id.Subject, grace)
 	if err != nil {
 		l.add(slog.String("ticket", why))
 		return nil, nil, errForbidden("upload ticket refused")
@@ -147,7 +165,7 @@ func (h *handler) openUpload(r *http.Request) (*Caller, *Ticket, error) {
 }
 
 func (h *handler) postTargets(w http.ResponseWriter, r *http.Request) error {
-	c, t, err := h.openUpload(r)
+	c, t, err := h.openUpload(r, 0)
 	if err != nil {
 		return err
 	}
@@ -164,11 +182,14 @@ func (h *handler) postTargets(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *handler) getUpload(w http.ResponseWriter, r *http.Request) error {
-	c, t, err := h.openUpload(r)
+	c, t, err := h.openUpload(r, 0)
 	if err != nil {
 		return err
 	}
 	st, err := h.provider.(Stater).State(r.Context(), c, t)
+	if err == nil && st.File != nil || err != nil && asError(err).Code == CodeUploadNotFound {
+		h.releaseUpload(r.Context(), c, t) // completed or gone: no longer open
+	}
 	if err != nil {
 		return err
 	}
@@ -183,7 +204,7 @@ func (h *handler) getUpload(w http.ResponseWriter, r *http.Request) error {
 // postComplete checks what the provider holds against the ticket (a body larger than
 // declared is refused and its task canceled), completes, and checks the stored file again.
 func (h *handler) postComplete(w http.ResponseWriter, r *http.Request) error {
-	c, t, err := h.openUpload(r)
+	c, t, err := h.openUpload(r, 0)
 	if err != nil {
 		return err
 	}
@@ -209,6 +230,9 @@ func (h *handler) postComplete(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	f, err := h.provider.(Completer).Complete(ctx, c, t, &CompleteRequest{CRC64: crc})
+	if err == nil || asError(err).Code == CodeUploadNotFound {
+		h.releaseUpload(ctx, c, t) // stored (whatever the checks below say) or gone
+	}
 	if err != nil {
 		return err
 	}
@@ -239,6 +263,7 @@ func (h *handler) checkHeld(ctx context.Context, c *Caller, t *Ticket, st *Remot
 			l.add(slog.String("cancel", "failed: "+safeErr(err)))
 		} else {
 			l.add(slog.String("cancel", "done"))
+			h.releaseUpload(ctx, c, t)
 		}
 		return errPolicy("%d bytes were sent; the upload was approved for %d (it was canceled)", st.Size, t.Size)
 	case st.Size < t.Size:
@@ -288,13 +313,14 @@ func (h *handler) checkStored(ctx context.Context, c *Caller, f *StoredFile, dec
 }
 
 func (h *handler) deleteUpload(w http.ResponseWriter, r *http.Request) error {
-	c, t, err := h.openUpload(r)
+	c, t, err := h.openUpload(r, abortGrace)
 	if err != nil {
 		return err
 	}
 	if err := h.provider.(Aborter).Abort(r.Context(), c, t); err != nil {
 		return err
 	}
+	h.releaseUpload(r.Context(), c, t)
 	w.WriteHeader(http.StatusNoContent)
 	return nil
 }

@@ -54,13 +54,13 @@ var attackerKey = sync.OnceValue(func() *rsa.PrivateKey {
 type hostile struct {
 	group  string
 	name   string
-	env    string // "" (HS256), "issaud" (HS256 with issuer and audience), "jwks", "media" ({space} role)
+	env    string // "" (HS256, default policy: brokered), "direct" (HS256, direct role), "issaud" (HS256 with issuer and audience), "jwks", "media" ({space} role)
 	method string
 	path   string
 	auth   string
 	body   string
 	hdr    []string
-	task   []string // for /v1/confirm: the path the upstream task answers with (a tampered upstream)
+	task   []string // for /v1/confirm (a direct role's): the path the upstream task answers with (a tampered upstream)
 	// outside: that path is not in the caller's area, so the task may be someone else's
 	// and must be left open (a task in the area that breaks the rules is canceled).
 	outside bool
@@ -123,7 +123,7 @@ func hostileRequests(t *testing.T, jwksURL string) []hostile {
 		return h
 	}
 	confirm := func(name string, segs ...string) hostile {
-		return hostile{group: "confirm path", name: name, method: "POST", path: "/v1/confirm", auth: good, task: segs, status: 403, code: "PolicyViolation"}
+		return hostile{group: "confirm path", name: name, env: "direct", method: "POST", path: "/v1/confirm", auth: good, task: segs, status: 403, code: "PolicyViolation"}
 	}
 	confirmOutside := func(name string, segs ...string) hostile {
 		h := confirm(name, segs...)
@@ -132,6 +132,10 @@ func hostileRequests(t *testing.T, jwksURL string) []hostile {
 	}
 	dir := func(name, p string) hostile {
 		return hostile{group: "directory path", name: name, method: "POST", path: "/v1/directory", auth: good, body: `{"path":` + jsonString(p) + `}`, status: 403, code: "PolicyViolation"}
+	}
+	begin := func(name, p string) hostile {
+		return hostile{group: "upload path", name: name, method: "POST", path: "/v1/uploads", auth: good,
+			body: `{"path":` + jsonString(p) + `,"size":7,"conflict":"rename"}`, status: 403, code: "PolicyViolation"}
 	}
 	ctype := func(name, ct string) hostile {
 		h := body("content type", name, `{}`, 415, "InvalidRequest")
@@ -267,6 +271,31 @@ func hostileRequests(t *testing.T, jwksURL string) []hostile {
 		dir("overlong path", "/users/alice/"+strings.Repeat("a/", 2100)),
 		dir("overlong segment", "/users/alice/"+strings.Repeat("a", 256)),
 
+		// Path traversal in a brokered begin (paths relative to the caller's area): refused
+		// before any upstream task exists.
+		begin("dot-dot", "/../bob/x.bin"),
+		begin("dot-dot at the end", "/a/.."),
+		begin("dot", "/a/./x.bin"),
+		begin("encoded dot-dot", "/%2e%2e/bob/x.bin"),
+		begin("double-encoded dot-dot", "/%252e%252e/x.bin"),
+		begin("encoded overlong dots", "/%c0%ae%c0%ae/x.bin"),
+		begin("encoded slash", "/a%2f..%2f..%2fbob/x.bin"),
+		begin("backslashes", `/..\..\bob\x.bin`),
+		begin("NUL", "/x\x00.bin"),
+		begin("division slash", "/\u2215..\u2215bob/x.bin"),
+		begin("fullwidth full stops", "/\uff0e\uff0e/x.bin"),
+		begin("one dot leaders", "/\u2024\u2024/x.bin"),
+		begin("NFKC two dot leader", "/\ufe30/x.bin"),
+		begin("bidi override", "/x\u202e.bin"),
+		begin("empty segment", "/a//x.bin"),
+		begin("no file name", "/"),
+		begin("overlong segment", "/"+strings.Repeat("a", 256)),
+		begin("overlong path", "/"+strings.Repeat("a/", 2100)+"x.bin"),
+		{group: "escalation", name: "path prefix in a begin", method: "POST", path: "/v1/uploads", auth: good,
+			body: `{"path":"/x.bin","size":7,"conflict":"rename","pathPrefix":"/"}`, status: 400, code: "InvalidRequest"},
+		{group: "escalation", name: "user id in a begin", method: "POST", path: "/v1/uploads", auth: good,
+			body: `{"path":"/x.bin","size":7,"conflict":"rename","userId":"bob"}`, status: 400, code: "InvalidRequest"},
+
 		// Content types.
 		ctype("text/plain", "text/plain"),
 		ctype("multipart form", "multipart/form-data; boundary=x"),
@@ -308,7 +337,7 @@ func TestSecurityMatrix(t *testing.T) {
 		t.Run(tr.name, func(t *testing.T) {
 			t.Parallel()
 			envs := map[string]*matrixEnv{}
-			for _, kind := range []string{"", "issaud", "jwks", "media"} {
+			for _, kind := range []string{"", "direct", "issaud", "jwks", "media"} {
 				envs[kind] = newMatrixEnv(t, kind, jwksTS.URL, tr)
 			}
 			for _, r := range rows {
@@ -347,6 +376,10 @@ func TestSecurityMatrix(t *testing.T) {
 					t.Errorf("env %q: %d files stored", name, len(files))
 				}
 			}
+			// Only the direct env's confirm rows make tasks; no hostile begin made one.
+			if u := envs[""].openUploads(); len(u) != 0 {
+				t.Errorf("hostile begins left %d upload tasks", len(u))
+			}
 		})
 	}
 	if n := fetched.Load(); n != 0 {
@@ -368,6 +401,8 @@ func newMatrixEnv(t *testing.T, kind, jwksURL string, tr transport) *matrixEnv {
 	me := &matrixEnv{}
 	opts := []option{tamper(me.rewrite)}
 	switch kind {
+	case "direct":
+		opts = append(opts, withDirect())
 	case "issaud":
 		opts = append(opts, withConfig(func(c *function.Config) { c.Auth.Issuer, c.Auth.Audience = matrixIssuer, matrixAudience }))
 	case "jwks":
@@ -407,7 +442,7 @@ func (me *matrixEnv) rewrite(r *http.Request, body []byte) []byte {
 	return b
 }
 
-// hostileTask begins a real upload as alice (to a path of hers) and makes upstream answer
+// hostileTask begins a real upload as alice (a direct role, to a path of hers) and makes upstream answer
 // with segs as its path; it returns the /v1/confirm body.
 func (me *matrixEnv) hostileTask(t *testing.T, segs []string) string {
 	me.env.t = t
@@ -493,8 +528,8 @@ func TestLocalAdapterLimits(t *testing.T) {
 			}
 		})
 	}
-	// The server still serves well-behaved clients afterwards.
-	if status, body := raw(t, req("", ""), 0, ""); status != 200 || !strings.Contains(body, "accessToken") {
+	// The server still serves well-behaved clients afterwards (the default role: brokered).
+	if status, body := raw(t, req("", ""), 0, ""); status != 200 || !strings.Contains(body, `"mode":"brokered"`) {
 		t.Fatalf("a good request after the hostile ones: %d %s", status, body)
 	}
 }

@@ -43,7 +43,7 @@ func TestServerTokenDiesUpstream(t *testing.T) {
 		})
 		t.Run("confirm/"+name, func(t *testing.T) {
 			t.Parallel()
-			e := newEnv(t)
+			e := newEnv(t, withDirect())
 			e.mkdir("/users/alice")
 			auth := bearer(t, "alice", "uploader")
 			k1 := e.upload(e.token("alice", "uploader"), "-", "/users/alice/1.txt", []byte("1"), 0)
@@ -54,6 +54,40 @@ func TestServerTokenDiesUpstream(t *testing.T) {
 			kill(e)
 			if a := e.do("POST", "/v1/confirm", auth, confirmBody(k2)); a.Status != 200 {
 				t.Fatalf("after the token died: %d %s", a.Status, a.Body)
+			}
+		})
+		// Brokered (the default): begin, targets, state and complete all run on server
+		// tokens; each one dead upstream is minted again.
+		t.Run("brokered/"+name, func(t *testing.T) {
+			t.Parallel()
+			e := newEnv(t)
+			auth := bearer(t, "alice", "uploader")
+			// between runs after each step of an upload: every route then finds its token dead.
+			upload := func(p string, data []byte, between func(e *env)) {
+				t.Helper()
+				a, u := e.begin(auth, beginBody(p, data))
+				if u == nil {
+					t.Fatalf("begin %s: %d %s", p, a.Status, a.Body)
+				}
+				between(e)
+				if a, ts := e.targets(auth, u.ID, 1, 2); a.Status != 200 || len(ts) != 2 {
+					t.Fatalf("targets %s: %d %s", p, a.Status, a.Body)
+				}
+				e.send(auth, u, data)
+				between(e)
+				if g := e.do("GET", "/v1/uploads/"+u.ID, auth, ""); g.Status != 200 {
+					t.Fatalf("state %s: %d %s", p, g.Status, g.Body)
+				}
+				between(e)
+				if c := e.complete(auth, u.ID, data); c.Status != 200 {
+					t.Fatalf("complete %s: %d %s", p, c.Status, c.Body)
+				}
+			}
+			upload("/1.bin", pattern(1<<20+1, 1), func(*env) {})
+			kill(e)
+			upload("/2.bin", pattern(1<<20+1, 2), kill)
+			if len(e.files()) != 2 {
+				t.Fatalf("files %+v", e.files())
 			}
 		})
 	}

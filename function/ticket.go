@@ -86,9 +86,15 @@ func (s *ticketSealer) seal(t *Ticket) (string, error) {
 	return ticketPrefix + base64.RawURLEncoding.EncodeToString(out), nil
 }
 
-// open checks a ticket and returns its content: it must be intact, unexpired, and minted
-// for this provider, library and caller. The reason of a refusal goes to why (for the log).
-func (s *ticketSealer) open(raw, provider, library, subject string) (t *Ticket, why string, err error) {
+// abortGrace is how long past its expiry a ticket may still cancel its upload (only that):
+// an engine that comes back after the expiry cancels the task rather than leave it open
+// upstream, where it would hold space and count against the caller's open uploads.
+const abortGrace = 7 * 24 * time.Hour
+
+// open checks a ticket and returns its content: it must be intact, minted for this
+// provider, library and caller, and unexpired, or expired less than grace ago. The reason
+// of a refusal goes to why (for the log).
+func (s *ticketSealer) open(raw, provider, library, subject string, grace time.Duration) (t *Ticket, why string, err error) {
 	if len(raw) > maxTicketLen || !strings.HasPrefix(raw, ticketPrefix) {
 		return nil, "malformed", errTicket
 	}
@@ -110,7 +116,7 @@ func (s *ticketSealer) open(raw, provider, library, subject string) (t *Ticket, 
 		return nil, "another provider or library", errTicket
 	case t.Subject != subject:
 		return nil, "another caller's", errTicket
-	case s.now().Unix() >= t.Expires:
+	case s.now().Unix() >= t.Expires+int64(grace/time.Second):
 		return nil, "expired", errTicket
 	}
 	return t, "", nil

@@ -105,6 +105,9 @@ func TestTicketAttacks(t *testing.T) {
 	}
 	for _, at := range attacks {
 		for _, rt := range routes {
+			if at.name == "expired ticket" && rt.method == "DELETE" {
+				continue // its owner may still cancel: TestExpiredTicketStillCancels
+			}
 			t.Run(at.name+" "+rt.method+rt.suffix, func(t *testing.T) {
 				s := newSetup(t)
 				e, auth, id := at.try(t, s)

@@ -24,7 +24,7 @@ func TestTicketSealOpen(t *testing.T) {
 	if strings.Contains(raw, "confirm-key-secret") || strings.Contains(raw, "alice") {
 		t.Fatal("the ticket shows its content")
 	}
-	got, _, err := s.open(raw, "smh", "smhdev", "alice")
+	got, _, err := s.open(raw, "smh", "smhdev", "alice", 0)
 	if err != nil || *got != *tk {
 		t.Fatalf("open: %+v %v", got, err)
 	}
@@ -53,12 +53,12 @@ func TestTicketSealOpen(t *testing.T) {
 		"not base64":       {ticketPrefix + "!!!", "smh", "smhdev", "alice"},
 		"huge":             {ticketPrefix + strings.Repeat("A", 5000), "smh", "smhdev", "alice"},
 	} {
-		if _, _, err := s.open(c.raw, c.prov, c.lib, c.sub); err != errTicket {
+		if _, _, err := s.open(c.raw, c.prov, c.lib, c.sub, 0); err != errTicket {
 			t.Errorf("%s: %v, want refused", name, err)
 		}
 	}
 	now = now.Add(time.Hour)
-	if _, why, err := s.open(raw, "smh", "smhdev", "alice"); err != errTicket || why != "expired" {
+	if _, why, err := s.open(raw, "smh", "smhdev", "alice", 0); err != errTicket || why != "expired" {
 		t.Errorf("expired: %v %q", err, why)
 	}
 	if _, err := newTicketSealer([]byte("short"), clock); err == nil {
@@ -77,7 +77,7 @@ func FuzzTicketOpen(f *testing.F) {
 	f.Add(ticketPrefix)
 	f.Add("")
 	f.Fuzz(func(t *testing.T, raw string) {
-		tk, _, err := s.open(raw, "smh", "l", "a")
+		tk, _, err := s.open(raw, "smh", "l", "a", 0)
 		// Only what this sealer sealed opens, unchanged: any other string is refused.
 		if err == nil && *tk != want {
 			t.Fatalf("opened a forged ticket: %q → %+v", raw, tk)

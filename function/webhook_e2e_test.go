@@ -35,67 +35,111 @@ func receiver(t *testing.T) (*httptest.Server, chan delivery) {
 	return ts, ch
 }
 
-// After a confirm through the function, the webhook arrives signed; the receiver verifies
-// it with the README's snippet.
+// After a completion through the function (a direct role's /v1/confirm, a brokered role's
+// /v1/uploads/{id}/complete), the webhook arrives signed; the receiver verifies it with the
+// README's snippet.
 func TestWebhookDelivered(t *testing.T) {
 	t.Parallel()
 	for _, mode := range []string{"before answering", "background"} {
-		t.Run(mode, func(t *testing.T) {
-			ts, got := receiver(t)
-			e := newEnv(t, withConfig(func(c *function.Config) {
-				c.WebhookURL, c.WebhookSecret = ts.URL, webhookSecret
-				if mode == "background" {
-					c.Background = func(task func()) { go task() }
+		for _, flow := range []string{"direct", "brokered"} {
+			t.Run(mode+"/"+flow, func(t *testing.T) {
+				t.Parallel()
+				ts, got := receiver(t)
+				opts := []option{withConfig(func(c *function.Config) {
+					c.WebhookURL, c.WebhookSecret = ts.URL, webhookSecret
+					if mode == "background" {
+						c.Background = func(task func()) { go task() }
+					}
+				})}
+				if flow == "direct" {
+					opts = append(opts, withDirect())
 				}
-			}))
-			e.mkdir("/users/alice")
-			tok := e.token("alice", "uploader")
-			key := e.upload(tok, "-", "/users/alice/w.txt", []byte("webhook"), 0)
-			a := e.do("POST", "/v1/confirm", bearer(t, "alice", "uploader"), confirmBody(key))
-			if a.Status != 200 {
-				t.Fatalf("%d %s", a.Status, a.Body)
-			}
-			var d delivery
-			select {
-			case d = <-got:
-			case <-time.After(5 * time.Second):
-				t.Fatal("no webhook")
-			}
-			var ev map[string]any
-			if err := json.Unmarshal(d.body, &ev); err != nil {
-				t.Fatal(err)
-			}
-			if len(ev) != 8 || ev["userId"] != "alice" || ev["path"] != "/users/alice/w.txt" || ev["size"] != float64(7) ||
-				ev["libraryId"] != "smhdev" || ev["spaceId"] != "-" || !webhookIDPattern.MatchString(ev["id"].(string)) {
-				t.Fatalf("event %s", d.body)
-			}
-			if _, err := strconv.ParseUint(ev["crc64"].(string), 10, 64); err != nil {
-				t.Fatalf("crc64 %v", ev["crc64"])
-			}
-			if _, err := time.Parse(time.RFC3339, ev["confirmedAt"].(string)); err != nil {
-				t.Fatalf("confirmedAt %v", ev["confirmedAt"])
-			}
-			if !regexp.MustCompile(`^t=\d+,v1=[0-9a-f]{64}$`).MatchString(d.header) {
-				t.Fatalf("header %q", d.header)
-			}
-			// A replay: the same delivery 10 minutes later is refused by the snippet.
-			if verifyFerrySignature(webhookSecret, d.header, d.body, time.Now().Add(10*time.Minute)) {
-				t.Fatal("replay accepted")
-			}
-			if verifyFerrySignature(webhookSecret, d.header, append(d.body, ' '), time.Now()) {
-				t.Fatal("tampered body accepted")
-			}
-			// A replay within the tolerance: the README's handler processes the id once.
-			runs := 0
-			for range 2 {
-				if err := handleFerryWebhook(webhookSecret, d.header, d.body, func(ferryEvent) error { runs++; return nil }); err != nil {
-					t.Fatal(err)
+				e := newEnv(t, opts...)
+				auth := bearer(t, "alice", "uploader")
+				data := []byte("webhook")
+				var complete func() *answer // completes the upload (again, when called twice)
+				if flow == "direct" {
+					e.mkdir("/users/alice")
+					key := e.upload(e.token("alice", "uploader"), "-", "/users/alice/w.txt", data, 0)
+					complete = func() *answer { return e.do("POST", "/v1/confirm", auth, confirmBody(key)) }
+				} else {
+					a, u := e.begin(auth, beginBody("/w.txt", data))
+					if u == nil {
+						t.Fatalf("begin: %d %s", a.Status, a.Body)
+					}
+					e.send(auth, u, data)
+					complete = func() *answer { return e.complete(auth, u.ID, data) }
 				}
-			}
-			if runs != 1 {
-				t.Fatalf("a replayed delivery was processed %d times", runs)
-			}
-		})
+				if a := complete(); a.Status != 200 {
+					t.Fatalf("%d %s", a.Status, a.Body)
+				}
+				d := nextDelivery(t, got)
+				checkDelivery(t, d)
+				if flow == "brokered" && mode == "before answering" {
+					// A completion repeated after a lost answer returns the file again and
+					// sends no second webhook (delivered before answering, so it would be here).
+					if a := complete(); a.Status != 200 {
+						t.Fatalf("repeated complete: %d %s", a.Status, a.Body)
+					}
+					select {
+					case d := <-got:
+						t.Fatalf("a second webhook for one upload: %s", d.body)
+					default:
+					}
+				}
+			})
+		}
+	}
+}
+
+func nextDelivery(t *testing.T, got chan delivery) delivery {
+	t.Helper()
+	select {
+	case d := <-got:
+		return d
+	case <-time.After(30 * time.Second): // a bound for a lost delivery, not a wait for one
+		t.Fatal("no webhook")
+		return delivery{}
+	}
+}
+
+// checkDelivery checks the event of alice's 7-byte /users/alice/w.txt and its signature,
+// and that the README's handler refuses replays and processes the id once.
+func checkDelivery(t *testing.T, d delivery) {
+	t.Helper()
+	var ev map[string]any
+	if err := json.Unmarshal(d.body, &ev); err != nil {
+		t.Fatal(err)
+	}
+	if len(ev) != 8 || ev["userId"] != "alice" || ev["path"] != "/users/alice/w.txt" || ev["size"] != float64(7) ||
+		ev["libraryId"] != "smhdev" || ev["spaceId"] != "-" || !webhookIDPattern.MatchString(ev["id"].(string)) {
+		t.Fatalf("event %s", d.body)
+	}
+	if _, err := strconv.ParseUint(ev["crc64"].(string), 10, 64); err != nil {
+		t.Fatalf("crc64 %v", ev["crc64"])
+	}
+	if _, err := time.Parse(time.RFC3339, ev["confirmedAt"].(string)); err != nil {
+		t.Fatalf("confirmedAt %v", ev["confirmedAt"])
+	}
+	if !regexp.MustCompile(`^t=\d+,v1=[0-9a-f]{64}$`).MatchString(d.header) {
+		t.Fatalf("header %q", d.header)
+	}
+	// A replay: the same delivery 10 minutes later is refused by the snippet.
+	if verifyFerrySignature(webhookSecret, d.header, d.body, time.Now().Add(10*time.Minute)) {
+		t.Fatal("replay accepted")
+	}
+	if verifyFerrySignature(webhookSecret, d.header, append(d.body, ' '), time.Now()) {
+		t.Fatal("tampered body accepted")
+	}
+	// A replay within the tolerance: the README's handler processes the id once.
+	runs := 0
+	for range 2 {
+		if err := handleFerryWebhook(webhookSecret, d.header, d.body, func(ferryEvent) error { runs++; return nil }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if runs != 1 {
+		t.Fatalf("a replayed delivery was processed %d times", runs)
 	}
 }
 

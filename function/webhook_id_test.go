@@ -9,14 +9,15 @@ import (
 	"net/http/httptest"
 	"regexp"
 	"strconv"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/ferry-upload/ferry/function"
+	"github.com/ferry-upload/ferry/shared/hashes"
 	"github.com/ferry-upload/ferry/shared/smh"
 	"github.com/ferry-upload/ferry/shared/smh/smhhttp"
-	"github.com/ferry-upload/ferry/shared/smhhash"
 	"github.com/golang-jwt/jwt/v5"
 )
 
@@ -61,85 +62,95 @@ type hookEvent struct {
 
 var webhookIDPattern = regexp.MustCompile(`^whk_[a-z2-7]{26}$`)
 
-// Each confirm's webhook carries an id that is the same on every retry of that confirm and
-// differs between confirms, the library and the caller's resolved space.
+// Each completion's webhook carries an id that is the same on every retry of that delivery
+// and differs between completions, the library and the caller's resolved space; through a
+// direct role's /v1/confirm and a brokered role's /v1/uploads/{id}/complete alike.
 func TestWebhookEventIdentity(t *testing.T) {
 	t.Parallel()
-	for _, c := range []struct {
+	type idCase struct {
 		name, library, secret, policy, space, sub, role, dir string
-		claims                                               jwt.MapClaims
 		files                                                [2]string
-	}{
+	}
+	for _, c := range []idCase{
 		{name: "file library", library: "smhdev", secret: libSecret, space: "-", sub: "alice", role: "uploader",
-			dir: "/users/alice", files: [2]string{"/users/alice/a.txt", "/users/alice/b.txt"}},
+			policy: `{"roles":{"uploader":{"grants":["begin_upload"]MODE}}}`,
+			dir:    "/users/alice", files: [2]string{"a.txt", "b.txt"}},
 		{name: "space from the JWT", library: "smhmedia", secret: mediaSecret, space: "space1", sub: "carol", role: "member",
-			policy: `{"roles":{"member":{"grants":["begin_upload"],"space":"{space}","pathPrefix":"/{sub}/","allowedTypes":["image/*"]}}}`,
-			dir:    "/carol", files: [2]string{"/carol/a.jpg", "/carol/b.jpg"}},
+			policy: `{"roles":{"member":{"grants":["begin_upload"],"space":"{space}","pathPrefix":"/{sub}/","allowedTypes":["image/*"]MODE}}}`,
+			dir:    "/carol", files: [2]string{"a.jpg", "b.jpg"}},
 	} {
-		t.Run(c.name, func(t *testing.T) {
-			t.Parallel()
-			ts, got := scriptedReceiver(t, 500, 500) // the first confirm's third attempt succeeds
-			opts := []option{withConfig(func(cfg *function.Config) {
-				cfg.LibraryID, cfg.LibrarySecret = c.library, function.Secret(c.secret)
-				cfg.WebhookURL, cfg.WebhookSecret = ts.URL, webhookSecret // no Background: delivered before answering
-			})}
-			if c.policy != "" {
-				opts = append(opts, withPolicy(c.policy))
-			}
-			e := newEnv(t, opts...)
-			if err := e.emu.MakeDir(c.library, c.space, c.dir); err != nil {
-				t.Fatal(err)
-			}
-			auth := "Bearer " + jwtFor(t, jwt.MapClaims{"sub": c.sub, "role": c.role, "space": c.space})
-			confirm := func(path string) {
-				a := e.do("POST", "/v1/token", auth, `{"spaceId":"`+c.space+`"}`)
-				if a.Status != 200 {
-					t.Fatalf("token: %d %s", a.Status, a.Body)
+		for _, mode := range []string{"direct", "brokered"} {
+			t.Run(c.name+"/"+mode, func(t *testing.T) {
+				t.Parallel()
+				ts, got := scriptedReceiver(t, 500, 500) // the first completion's third attempt succeeds
+				policy := strings.Replace(c.policy, "MODE", `,"mode":"`+mode+`"`, 1)
+				e := newEnv(t, withPolicy(policy), withConfig(func(cfg *function.Config) {
+					cfg.LibraryID, cfg.LibrarySecret = c.library, function.Secret(c.secret)
+					cfg.WebhookURL, cfg.WebhookSecret = ts.URL, webhookSecret // no Background: delivered before answering
+				}))
+				if err := e.emu.MakeDir(c.library, c.space, c.dir); err != nil {
+					t.Fatal(err)
 				}
-				tok := a.JSON["accessToken"].(string)
-				up := &smh.Client{BaseURL: e.url, LibraryID: c.library, Doer: smhhttp.Doer{Client: e.hc}}
-				res, err := up.Begin(context.Background(), tok, c.space, smh.BeginRequest{Path: path, Size: 4})
-				if err != nil {
-					t.Fatalf("begin: %v", err)
-				}
+				auth := "Bearer " + jwtFor(t, jwt.MapClaims{"sub": c.sub, "role": c.role, "space": c.space})
 				data := []byte("data")
-				e.put(up.DataURL(res.Upload, 0), res.Upload.Headers, data)
-				crc := strconv.FormatUint(smhhash.CRC64(data), 10)
-				body := `{"spaceId":"` + c.space + `","confirmKey":"` + res.Upload.ConfirmKey + `","crc64":"` + crc + `"}`
-				if a := e.do("POST", "/v1/confirm", auth, body); a.Status != 200 {
-					t.Fatalf("confirm: %d %s", a.Status, a.Body)
+				complete := func(name string) {
+					if mode == "brokered" {
+						a, u := e.begin(auth, beginBody(name, data, "spaceId", c.space))
+						if u == nil {
+							t.Fatalf("begin: %d %s", a.Status, a.Body)
+						}
+						e.send(auth, u, data)
+						if a := e.complete(auth, u.ID, data); a.Status != 200 {
+							t.Fatalf("complete: %d %s", a.Status, a.Body)
+						}
+						return
+					}
+					a := e.do("POST", "/v1/token", auth, `{"spaceId":"`+c.space+`"}`)
+					tok, _ := a.JSON["accessToken"].(string)
+					if a.Status != 200 || tok == "" {
+						t.Fatalf("token: %d %s", a.Status, a.Body)
+					}
+					up := &smh.Client{BaseURL: e.url, LibraryID: c.library, Doer: smhhttp.Doer{Client: e.hc}}
+					res, err := up.Begin(context.Background(), tok, c.space, smh.BeginRequest{Path: c.dir + "/" + name, Size: int64(len(data))})
+					if err != nil {
+						t.Fatalf("begin: %v", err)
+					}
+					e.put(up.DataURL(res.Upload, 0), res.Upload.Headers, data)
+					crc := strconv.FormatUint(hashes.CRC64(data), 10)
+					body := `{"spaceId":"` + c.space + `","confirmKey":"` + res.Upload.ConfirmKey + `","crc64":"` + crc + `"}`
+					if a := e.do("POST", "/v1/confirm", auth, body); a.Status != 200 {
+						t.Fatalf("confirm: %d %s", a.Status, a.Body)
+					}
 				}
-			}
-
-			confirm(c.files[0])
-			first := nextBody(t, got)
-			for i := 1; i < 3; i++ {
-				if b := nextBody(t, got); !bytes.Equal(b, first) {
-					t.Fatalf("attempt %d sent another body:\n%s\n%s", i+1, first, b)
+				complete(c.files[0])
+				first := nextBody(t, got)
+				for i := 1; i < 3; i++ {
+					if b := nextBody(t, got); !bytes.Equal(b, first) {
+						t.Fatalf("attempt %d sent another body:\n%s\n%s", i+1, first, b)
+					}
 				}
-			}
-			var ev hookEvent
-			if err := json.Unmarshal(first, &ev); err != nil {
-				t.Fatal(err)
-			}
-			if !webhookIDPattern.MatchString(ev.ID) || ev.LibraryID != c.library || ev.SpaceID != c.space ||
-				ev.UserID != c.sub || ev.Path != c.files[0] {
-				t.Fatalf("event %s", first)
-			}
-
-			confirm(c.files[1])
-			var ev2 hookEvent
-			if err := json.Unmarshal(nextBody(t, got), &ev2); err != nil {
-				t.Fatal(err)
-			}
-			if !webhookIDPattern.MatchString(ev2.ID) || ev2.ID == ev.ID || ev2.Path != c.files[1] {
-				t.Fatalf("second confirm: id %q (first %q), path %q", ev2.ID, ev.ID, ev2.Path)
-			}
-			select {
-			case b := <-got:
-				t.Fatalf("an extra delivery: %s", b)
-			default:
-			}
-		})
+				var ev hookEvent
+				if err := json.Unmarshal(first, &ev); err != nil {
+					t.Fatal(err)
+				}
+				if !webhookIDPattern.MatchString(ev.ID) || ev.LibraryID != c.library || ev.SpaceID != c.space ||
+					ev.UserID != c.sub || ev.Path != c.dir+"/"+c.files[0] {
+					t.Fatalf("event %s", first)
+				}
+				complete(c.files[1])
+				var ev2 hookEvent
+				if err := json.Unmarshal(nextBody(t, got), &ev2); err != nil {
+					t.Fatal(err)
+				}
+				if !webhookIDPattern.MatchString(ev2.ID) || ev2.ID == ev.ID || ev2.Path != c.dir+"/"+c.files[1] {
+					t.Fatalf("second completion: id %q (first %q), path %q", ev2.ID, ev.ID, ev2.Path)
+				}
+				select {
+				case b := <-got:
+					t.Fatalf("an extra delivery: %s", b)
+				default:
+				}
+			})
+		}
 	}
 }

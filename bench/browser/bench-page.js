@@ -2,11 +2,10 @@
 // playwright). Everything here runs in headless chromium on bench.html, served by
 // scripts/devserver on the same origin as ferry.js and the token function. Ferry is used
 // only through its public JS API (window.Ferry); the baselines are plain JavaScript doing
-// the same SMH calls straight against the emulator.
+// the same brokered calls against the same function (and bytes to the same data plane).
 "use strict";
 window.bench = (() => {
   const picked = () => Array.from(document.getElementById("files").files);
-  const enc = (p) => p.split("/").filter(Boolean).map(encodeURIComponent).join("/");
 
   // loadFerry inserts <script src="ferry.js">, then Ferry.create(options); it returns the
   // ms from inserting the tag to the client being ready (worker started, ferry.wasm
@@ -94,57 +93,90 @@ window.bench = (() => {
     return res;
   }
 
-  // The plain-JS baseline of one file: begin (simple upload), PUT the bytes, confirm.
-  async function plainSmall(emu, token, path, file) {
-    const auth = { Authorization: `Bearer ${token}`, "Content-Type": "application/json" };
-    const r = await ok(await fetch(`${emu}/api/v1/file/smhdev/-/${enc(path)}?filesize=${file.size}&conflict_resolution_strategy=rename`,
-      { method: "PUT", headers: auth, body: JSON.stringify({ size: String(file.size) }) }), "begin");
-    const info = await r.json();
-    await (await ok(await fetch(`http://${info.domain}${info.path}`, { method: "PUT", headers: info.headers, body: file }), "PUT")).arrayBuffer();
-    await (await ok(await fetch(`${emu}/api/v1/file/smhdev/-/${info.confirmKey}?confirm`, { method: "POST", headers: auth, body: "{}" }), "confirm")).json();
+  // The baselines speak the function's brokered routes (interfaces.md §5.2) in plain JS,
+  // as Ferry's engine does by default: POST /v1/token (the answer names uploadsUrl and
+  // holds no SMH token), POST /v1/uploads (the function checks the policy and begins
+  // upstream), PUT the bytes to the targets it hands out, POST /v1/uploads/{id}/complete.
+  // The page and the function share an origin; the dev server's caller is anonymous.
+  async function call(url, body, what) {
+    const res = await ok(await fetch(url, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body || {}) }), what);
+    return res.json();
+  }
+  async function brokeredToken() {
+    const t = await call("/v1/token", {}, "POST /v1/token");
+    if (t.mode !== "brokered" || !t.uploadsUrl || "accessToken" in t) throw new Error(`not a brokered token answer: ${JSON.stringify(t)}`);
+    return t.uploadsUrl;
+  }
+  async function put(t, body) {
+    await (await ok(await fetch(t.url, { method: t.method, headers: t.headers, body }), `PUT part ${t.part}`)).arrayBuffer();
+  }
+  async function complete(uploads, id, crc, size) {
+    const a = await call(`${uploads}/${id}/complete`, { crc64: crc }, "complete");
+    if (!a.file || Number(a.file.size) !== size) throw new Error(`complete: want a file of ${size} bytes: ${JSON.stringify(a)}`);
+    return a.file;
   }
 
-  // plainMany: every picked file through plainSmall, `concurrency` at a time.
-  async function plainMany(emu, token, dir, concurrency) {
+  // plainSmall: one small file (one body, one target): begin, PUT, complete.
+  async function plainSmall(uploads, path, file, crc) {
+    const { upload } = await call(uploads, { path, size: file.size, conflict: "rename" }, "begin");
+    if (!upload || upload.targets.length !== 1) throw new Error(`begin: want one target: ${JSON.stringify(upload)}`);
+    await put(upload.targets[0], file);
+    await complete(uploads, upload.id, crc, file.size);
+  }
+
+  // plainMany: every picked file through plainSmall, `concurrency` at a time, after one
+  // token answer (Ferry too reuses its token answer). crcs maps file names to their CRC-64.
+  async function plainMany(dir, concurrency, crcs) {
     const list = picked();
     let next = 0;
     const t0 = performance.now();
+    const uploads = await brokeredToken();
     const worker = async () => {
       while (next < list.length) {
         const f = list[next++];
-        await plainSmall(emu, token, `${dir}/${f.name}`, f);
+        await plainSmall(uploads, `${dir}/${f.name}`, f, crcs[f.name]);
       }
     };
     await Promise.all(Array.from({ length: concurrency }, worker));
     return { ms: performance.now() - t0, n: list.length };
   }
 
-  // plainMultipart: the throughput baseline. Begin a multipart upload, PUT parts of
-  // partSize (Blob slices of the picked file, as fetch bodies) `concurrency` at a time with
-  // the signed headers, confirm.
-  async function plainMultipart(i, emu, token, path, partSize, concurrency) {
+  // plainMultipart: the throughput baseline. Begin a multipart upload of partSize parts,
+  // PUT the parts (Blob slices of the picked file, as fetch bodies) `concurrency` at a time
+  // to their targets, asking the function for the targets the begin answer did not carry
+  // (64 parts per request), complete with the file's CRC-64 (computed beforehand: the
+  // baseline reads each byte once, to send it).
+  async function plainMultipart(i, path, partSize, concurrency, crc) {
     const file = picked()[i];
-    const auth = { Authorization: `Bearer ${token}`, "Content-Type": "application/json" };
     const t0 = performance.now();
-    const r = await ok(await fetch(`${emu}/api/v1/file/smhdev/-/${enc(path)}?multipart&filesize=${file.size}&conflict_resolution_strategy=rename`,
-      { method: "POST", headers: auth, body: JSON.stringify({ size: String(file.size) }) }), "begin");
-    const info = await r.json();
-    const parts = Math.ceil(file.size / partSize);
+    const uploads = await brokeredToken();
+    const { upload } = await call(uploads, { path, size: file.size, conflict: "rename", partSize }, "begin");
+    if (!upload || !(upload.parts > 1)) throw new Error(`begin: want a multipart upload: ${JSON.stringify(upload)}`);
+    const targets = new Map(upload.targets.map((t) => [t.part, t]));
+    const first = upload.targets.length + 1; // the first part without a target
+    const windows = new Map();
+    const targetOf = async (k) => {
+      if (!targets.has(k)) {
+        const w = Math.floor((k - first) / 64);
+        if (!windows.has(w)) {
+          const parts = [];
+          for (let p = first + 64 * w; p < first + 64 * (w + 1) && p <= upload.parts; p++) parts.push(p);
+          windows.set(w, call(`${uploads}/${upload.id}/targets`, { parts }, "targets").then((a) => { for (const t of a.targets) targets.set(t.part, t); }));
+        }
+        await windows.get(w);
+      }
+      return targets.get(k);
+    };
     let next = 1;
     const worker = async () => {
-      while (next <= parts) {
-        const k = next++;
-        const off = (k - 1) * partSize;
-        const body = file.slice(off, Math.min(file.size, off + partSize));
-        const url = `http://${info.domain}${info.path}?partNumber=${k}&uploadId=${encodeURIComponent(info.uploadId)}`;
-        await (await ok(await fetch(url, { method: "PUT", headers: info.headers, body }), `PUT part ${k}`)).arrayBuffer();
+      while (next <= upload.parts) {
+        const t = await targetOf(next++);
+        await put(t, file.slice(t.offset, t.offset + t.length));
       }
     };
     await Promise.all(Array.from({ length: concurrency }, worker));
-    const c = await (await ok(await fetch(`${emu}/api/v1/file/smhdev/-/${info.confirmKey}?confirm`, { method: "POST", headers: auth, body: "{}" }), "confirm")).json();
-    const ms = performance.now() - t0;
-    if (Number(c.size) !== file.size) throw new Error(`stored ${c.size} bytes of ${file.size}`);
-    return { ms };
+    await complete(uploads, upload.id, crc, file.size);
+    return { ms: performance.now() - t0 };
   }
 
   // plainHash: the hashing baseline, in a dedicated worker like Ferry's engine: SMH's chained

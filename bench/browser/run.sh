@@ -3,7 +3,7 @@
 # scripts/bench, which calls it once ferry.wasm is built. It writes the test files (real
 # pseudo-random bytes, deleted at the end), starts scripts/devserver on a free port serving
 # web/ plus bench.html and bench-page.js (one origin for the page, ferry.js and the token
-# function) with a role that confirms directly, so quick upload applies, then runs
+# function) with the function's default policy (brokered, quick upload on), then runs
 # bench/browser/bench.js, which writes PARTS/browser.json. A second emulator (in memory)
 # with its own dev server serves the small-files figure.
 set -euo pipefail
@@ -32,21 +32,21 @@ for s in 256MiB 1GiB 4GiB; do
   "$FB" mkfile -size "$s" -seed ferry-bench -o "$files/$s.bin"
 done
 # The twin of the 256 MiB file: the same size and first MiB, other bytes after. Stored in
-# the emulator, it makes begin answer 202 to Ferry's quick upload (forcing the full hash),
-# which then matches nothing, so the file uploads.
+# the emulator, it makes the function's begin answer 409 HashNeeded to Ferry's quick upload
+# (forcing the full hash), which then matches nothing, so the file uploads.
 "$FB" mkfile -size 256MiB -seed ferry-bench -diverge 1MiB -o "$files/256MiB-twin.bin"
 
 free_port() { node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
-# The role may upload and create folders itself (confirm: direct): the engine then tries
-# quick upload, and the plain-JS baselines, with their token straight from the emulator,
-# make the same calls against the same emulator.
-POLICY='{"roles":{"uploader":{"grants":["upload_file","create_directory"],"space":"-","pathPrefix":"/users/{sub}/","maxFileSize":10737418240,"allowedTypes":[],"period":3600,"confirm":"direct"}}}'
+# The baselines complete with CRC-64s computed before timing (bench.js).
+go build -o "$BIN/crc64" ./scripts/crc64
+# No POLICY: the default role (brokered, quick upload on, files up to 5 GiB), which both
+# Ferry and the plain-JS baselines use. DEV_MODE gives the function a per-process ticket key.
 devserver() { # devserver NAME EMULATOR_URL: starts one; sets DEV_URL
   local port url
   port=$(free_port)
   url="http://127.0.0.1:$port"
-  env SMH_API_BASE="$2" SMH_LIBRARY_ID=smhdev SMH_LIBRARY_SECRET=devsecret DEV_MODE=1 AUTH_MODE=anonymous \
-    ALLOWED_ORIGINS="$url" RATE_LIMIT=off POLICY="$POLICY" \
+  env -u POLICY SMH_API_BASE="$2" SMH_LIBRARY_ID=smhdev SMH_LIBRARY_SECRET=devsecret DEV_MODE=1 AUTH_MODE=anonymous \
+    ALLOWED_ORIGINS="$url" RATE_LIMIT=off \
     "$BIN/devserver" -addr "127.0.0.1:$port" -web "$site" >"$WORK/devserver-$1.log" 2>&1 &
   pids+=($!)
   wait_http "$url/healthz" 30 || { tail -n 30 "$WORK/devserver-$1.log"; echo "the dev server ($1) did not start"; exit 1; }
@@ -64,6 +64,6 @@ devserver memory "$EMU_MEM"
 URL_MEM=$DEV_URL
 
 BENCH_URL=$URL BENCH_EMULATOR=$EMU BENCH_URL_MEM=$URL_MEM BENCH_EMULATOR_MEM=$EMU_MEM \
-  BENCH_FILES=$files BENCH_OUT=$PARTS BENCH_WEB=web \
+  BENCH_FILES=$files BENCH_OUT=$PARTS BENCH_WEB=web BENCH_CRC64=$BIN/crc64 \
   BENCH_RUNS=${FERRY_BENCH_RUNS:-} BENCH_MEM_RUNS=${FERRY_BENCH_MEM_RUNS:-} \
   node bench/browser/bench.js

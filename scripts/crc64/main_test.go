@@ -7,7 +7,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/ferry-upload/ferry/shared/smhhash"
+	"github.com/ferry-upload/ferry/shared/hashes"
 )
 
 // The command agrees with the CRC-64 the engine and the emulator compute.
@@ -22,7 +22,7 @@ func TestSumMatchesSMH(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if want := smhhash.CRC64(data); got != want {
+		if want := hashes.CRC64(data); got != want {
 			t.Fatalf("%d bytes: %d, want %d", len(data), got, want)
 		}
 	}

@@ -20,8 +20,11 @@ targets=(
   "./function FuzzTicketOpen"        # upload tickets: only what the function sealed opens
   "./shared/smhemu FuzzParseRoute"   # the emulator's path and query parsing
   "./shared/smhemu FuzzParsePeriod"  # the emulator's token period parameter
-  "./shared/smhhash FuzzCombineCRC64" # CRC-64 combine vs a CRC-64 of the concatenation
-  "./shared/smhhash/gosha FuzzChain" # the chained SHA-256, through checkpoints
+  "./shared/hashes FuzzCRC64"        # CRC-64 (slicing-by-16) vs hash/crc64, offsets and pieces
+  "./shared/hashes FuzzCRC32"        # CRC-32 (slicing-by-16) vs hash/crc32
+  "./shared/hashes FuzzCombineCRC64" # CRC-64 combine vs a CRC-64 of the concatenation
+  "./shared/hashes/gosha FuzzChain"  # the chained SHA-256, through checkpoints
+  "./shared/hashes/sha1sum FuzzSHA1Resume" # SHA-1 saved and restored between pieces
 )
 
 # Every fuzz target in the tree is listed, and each has a committed seed corpus.

@@ -13,11 +13,11 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/ferry-upload/ferry/shared/hashes"
+	"github.com/ferry-upload/ferry/shared/hashes/gosha"
 	"github.com/ferry-upload/ferry/shared/smh"
 	"github.com/ferry-upload/ferry/shared/smh/smhhttp"
 	"github.com/ferry-upload/ferry/shared/smhemu"
-	"github.com/ferry-upload/ferry/shared/smhhash"
-	"github.com/ferry-upload/ferry/shared/smhhash/gosha"
 )
 
 const (
@@ -77,11 +77,11 @@ func TestMultipartFlow(t *testing.T) {
 		resp := put(t, c, res.Upload, i+1, p)
 		require.Equal(t, 200, resp.StatusCode, string(resp.Body))
 		assert.NotEmpty(t, resp.Header["etag"])
-		assert.Equal(t, strconv.FormatUint(smhhash.CRC64(p), 10), resp.Header["x-cos-hash-crc64ecma"])
+		assert.Equal(t, strconv.FormatUint(hashes.CRC64(p), 10), resp.Header["x-cos-hash-crc64ecma"])
 		if i == 0 {
-			crc = smhhash.CRC64(p)
+			crc = hashes.CRC64(p)
 		} else {
-			crc = smhhash.CombineCRC64(crc, smhhash.CRC64(p), int64(len(p)))
+			crc = hashes.CombineCRC64(crc, hashes.CRC64(p), int64(len(p)))
 		}
 	}
 

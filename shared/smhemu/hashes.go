@@ -18,7 +18,7 @@ var crcTable = crc64.MakeTable(crc64.ECMA)
 func crcString(v uint64) string { return strconv.FormatUint(v, 10) }
 
 // The emulator computes CRC-64 and the quick-upload hashes on its own rather than with
-// shared/smhhash, which the clients use: one shared bug would otherwise pass unseen. The
+// shared/hashes, which the clients use: one shared bug would otherwise pass unseen. The
 // reference test vectors pin both.
 
 // crc64Combine returns the CRC of A‖B from crc(A), crc(B) and len(B), by applying len(B)

@@ -219,8 +219,9 @@ func (d *BrokeredDriver) Target(ctx context.Context, tok *Token, s *Session, n i
 	return t.URL, h, err
 }
 
-// window is the parts whose targets one request asks for: n and the next ones (the
-// scheduler sends parts in order), as many as the function hands out at once.
+// window is the parts whose targets one request asks for: the block of targetWindow parts
+// that holds n (the begin answer's is the first). Blocks, not n and the next ones: parts
+// run concurrently, and the one after n may ask first; it must ask for n's target too.
 func (d *BrokeredDriver) window(s *Session, n int) []int {
 	if !s.Multipart {
 		return []int{0}
@@ -228,9 +229,9 @@ func (d *BrokeredDriver) window(s *Session, n int) []int {
 	var bs brokeredSession
 	_ = json.Unmarshal(s.Data, &bs)
 	count := partCount(bs.Size, s.PartSize)
-	n = max(n, 1)
+	start := (max(n, 1)-1)/targetWindow*targetWindow + 1
 	out := []int{}
-	for p := n; p <= count && p < n+targetWindow; p++ {
+	for p := start; p <= count && p < start+targetWindow; p++ {
 		out = append(out, p)
 	}
 	return out

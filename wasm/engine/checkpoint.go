@@ -4,7 +4,7 @@ import (
 	"context"
 	"encoding/hex"
 	"encoding/json"
-	"github.com/ferry-upload/ferry/shared/smhhash"
+	"github.com/ferry-upload/ferry/shared/hashes"
 	"hash/fnv"
 	"strconv"
 	"sync"
@@ -37,7 +37,7 @@ type Checkpoint struct {
 	// PartSize of the session's parts.
 	PartSize int64 `json:"partSize"`
 	// Chain is the chained-hash state while the full hash is computed.
-	Chain *smhhash.ChainState `json:"chain,omitempty"`
+	Chain *hashes.ChainState `json:"chain,omitempty"`
 	// Session is the server's upload task, once begun.
 	Session *Session `json:"session,omitempty"`
 	// Parts are the acknowledged parts with their CRC-64, in no particular order.

@@ -4,18 +4,18 @@ import (
 	"context"
 	"encoding/hex"
 	"errors"
-	"github.com/ferry-upload/ferry/shared/smhhash"
+	"github.com/ferry-upload/ferry/shared/hashes"
 )
 
 // beginningHash is SMH's beginningHash: SHA-256 of the first block (of nothing for an empty
 // file).
 func (t *Task) beginningHash(ctx context.Context) (string, error) {
-	buf, err := t.e.blocks.get(ctx, smhhash.BlockSize)
+	buf, err := t.e.blocks.get(ctx, hashes.BlockSize)
 	if err != nil {
 		return "", err
 	}
 	defer t.e.blocks.put(buf)
-	d, err := t.hashBlock(ctx, 0, min(t.src.Size(), smhhash.BlockSize), nil, buf)
+	d, err := t.hashBlock(ctx, 0, min(t.src.Size(), hashes.BlockSize), nil, buf)
 	if err != nil {
 		return "", err
 	}
@@ -49,24 +49,24 @@ func (t *Task) fullHashOf(ctx context.Context) (string, error) {
 		t.mu.Unlock()
 		return h, nil
 	}
-	var ch smhhash.Chain
+	var ch hashes.Chain
 	if st := t.cp.Chain; st != nil {
-		if c, err := smhhash.RestoreChain(*st); err == nil {
+		if c, err := hashes.RestoreChain(*st); err == nil {
 			ch = c
 		}
 	}
 	t.mu.Unlock()
 	t.setState(StateHashing)
-	buf, err := t.e.blocks.get(ctx, smhhash.BlockSize)
+	buf, err := t.e.blocks.get(ctx, hashes.BlockSize)
 	if err != nil {
 		return "", err
 	}
 	defer t.e.blocks.put(buf)
 	size := t.src.Size()
-	blocks := max(1, (size+smhhash.BlockSize-1)/smhhash.BlockSize)
+	blocks := max(1, (size+hashes.BlockSize-1)/hashes.BlockSize)
 	for k := ch.Blocks(); k < blocks; k++ {
-		off := k * smhhash.BlockSize
-		d, err := t.hashBlock(ctx, off, min(smhhash.BlockSize, size-off), ch.Prefix(), buf)
+		off := k * hashes.BlockSize
+		d, err := t.hashBlock(ctx, off, min(hashes.BlockSize, size-off), ch.Prefix(), buf)
 		if err != nil {
 			t.keepChain(ch)
 			return "", err
@@ -86,7 +86,7 @@ func (t *Task) fullHashOf(ctx context.Context) (string, error) {
 	t.setState(StateBeginning)
 	return full, nil
 }
-func (t *Task) keepChain(c smhhash.Chain) {
+func (t *Task) keepChain(c hashes.Chain) {
 	st := c.State()
 	t.mu.Lock()
 	t.cp.Chain = &st

@@ -8,8 +8,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/ferry-upload/ferry/shared/hashes"
 	"github.com/ferry-upload/ferry/shared/smh"
-	"github.com/ferry-upload/ferry/shared/smhhash"
 )
 
 // Lost answers. A request whose answer never came (a network error, a 5xx) may still have
@@ -95,7 +95,7 @@ func (t *Task) canFind() bool {
 
 // fileCRC is the CRC-64 of the whole file, read through a block buffer.
 func (t *Task) fileCRC(ctx context.Context) (uint64, error) {
-	buf, err := t.e.blocks.get(ctx, smhhash.BlockSize)
+	buf, err := t.e.blocks.get(ctx, hashes.BlockSize)
 	if err != nil {
 		return 0, err
 	}

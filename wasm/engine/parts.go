@@ -3,7 +3,7 @@ package engine
 import (
 	"context"
 	"fmt"
-	"github.com/ferry-upload/ferry/shared/smhhash"
+	"github.com/ferry-upload/ferry/shared/hashes"
 	"sync"
 	"time"
 )
@@ -125,7 +125,7 @@ func (t *Task) readPart(ctx context.Context, off, size int64, buf []byte) (uint6
 	if err := t.read(ctx, body, off); err != nil {
 		return 0, nil, err
 	}
-	return smhhash.CRC64(body), body, nil
+	return hashes.CRC64(body), body, nil
 }
 
 // put is one attempt at one part, under the stall watchdog.
@@ -272,9 +272,11 @@ func (t *Task) needsRenew(sess *Session, size int64) bool {
 	return sess.Expires.Sub(t.e.cfg.Clock.Now()) < predicted
 }
 
-// observe smooths the time per byte of finished parts.
+// observe smooths the time per byte of finished parts. Parts shorter than MinPartSize (a
+// file's last, a small file's body) are left out: their time is mostly the request's own,
+// and taken per byte it would predict hours for the next full part.
 func (t *Task) observe(size int64, d time.Duration) {
-	if size <= 0 {
+	if size < MinPartSize {
 		return
 	}
 	s := d.Seconds() / float64(size)

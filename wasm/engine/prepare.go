@@ -70,6 +70,8 @@ func (t *Task) prepare(ctx context.Context) (*Result, error) {
 		if !errors.Is(err, ErrSessionGone) {
 			return res, err
 		}
+		// Its handle may only have been refused (an expired ticket): cancel, best effort.
+		_ = t.call(ctx, func(tok *Token) error { return drv.Abort(ctx, tok, stored.Session) })
 		t.setState(StateHashing)
 	}
 	p := makePlan(t.src.Size(), e.opts)

@@ -3,7 +3,7 @@ package engine
 import (
 	"context"
 	"errors"
-	"github.com/ferry-upload/ferry/shared/smhhash"
+	"github.com/ferry-upload/ferry/shared/hashes"
 )
 
 // resumeFrom resumes a checkpointed upload task: it reads the server's parts, keeps every
@@ -99,7 +99,7 @@ func (t *Task) verifyParts(ctx context.Context, stored map[int]PartRecord, onSer
 	t.mu.Lock()
 	p := t.plan
 	t.mu.Unlock()
-	buf, err := t.e.blocks.get(ctx, smhhash.BlockSize)
+	buf, err := t.e.blocks.get(ctx, hashes.BlockSize)
 	if err != nil {
 		return err
 	}
@@ -139,7 +139,7 @@ func (t *Task) crcRange(ctx context.Context, off, n int64, buf []byte) (uint64, 
 		if err := t.read(ctx, chunk, off+done); err != nil {
 			return 0, err
 		}
-		crc = smhhash.UpdateCRC64(crc, chunk)
+		crc = hashes.UpdateCRC64(crc, chunk)
 		done += int64(len(chunk))
 	}
 	return crc, nil

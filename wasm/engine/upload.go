@@ -3,7 +3,7 @@ package engine
 import (
 	"context"
 	"errors"
-	"github.com/ferry-upload/ferry/shared/smhhash"
+	"github.com/ferry-upload/ferry/shared/hashes"
 	"time"
 )
 
@@ -26,7 +26,7 @@ func (t *Task) work(ctx context.Context) (*Result, error) {
 		case restarts >= maxRestarts || ctx.Err() != nil:
 			return res, err
 		case errors.Is(err, ErrSessionGone):
-			t.forgetSession()
+			t.forgetSession(ctx)
 		case Code(err) == CodeModeChanged:
 			t.mu.Lock()
 			t.cp, t.sess, t.drv, t.lost = nil, nil, nil, false
@@ -254,7 +254,7 @@ func (t *Task) reattach(ctx context.Context) (*Result, error) {
 				return res, err
 			}
 		}
-		t.forgetSession()
+		t.forgetSession(ctx)
 		return nil, nil
 	}
 	if err != nil || res != nil {
@@ -283,14 +283,22 @@ func (t *Task) reattach(ctx context.Context) (*Result, error) {
 	t.mu.Unlock()
 	return nil, nil
 }
-func (t *Task) forgetSession() {
+
+// forgetSession drops the server task found gone, to begin afresh. "Gone" may only mean
+// that its handle was refused (an expired ticket) while the task is still open upstream:
+// it is canceled, best effort, so that it holds no space and counts against no limit.
+func (t *Task) forgetSession(ctx context.Context) {
 	t.mu.Lock()
+	old := t.sess
 	t.sess, t.lost = nil, false
 	t.cp.Session, t.cp.Parts, t.cp.Confirming = nil, nil, false
 	t.crcs, t.acked = map[int]uint64{}, map[int]bool{}
 	t.prog.acked, t.prog.inflight = 0, nil
 	t.version++
 	t.mu.Unlock()
+	if old != nil {
+		_ = t.call(ctx, func(tok *Token) error { return t.driver().Abort(ctx, tok, old) })
+	}
 }
 
 // confirm completes the upload with the whole file's CRC-64, combined from the parts'.
@@ -336,7 +344,7 @@ func (t *Task) wholeCRCLocked() uint64 {
 			crc = t.crcs[n]
 			continue
 		}
-		crc = smhhash.CombineCRC64(crc, t.crcs[n], size)
+		crc = hashes.CombineCRC64(crc, t.crcs[n], size)
 	}
 	return crc
 }

@@ -3,11 +3,11 @@
 // results JSON and prints the Markdown table.
 //
 //	ferrybench mkfile   -size 1GiB -seed bench -o FILE      pseudo-random file (same seed, same prefix)
-//	ferrybench token    -out DIR                            7.1 handler in-process, stub upstream
-//	ferrybench token-e2e -function URL -out DIR             7.2 /v1/token through the local adapter
+//	ferrybench token    -out DIR                            7.1 handler in-process (default policy: brokered answer)
+//	ferrybench token-e2e -function URL -out DIR             7.2 /v1/token and /v1/uploads through the local adapter
 //	ferrybench lambda   -zip ZIP -emulator URL -out DIR     7.4 Lambda zip size and bootstrap cold start
 //	ferrybench workers  -emulator URL -out DIR              7.3 Workers bundle size and first request under wrangler dev
-//	ferrybench load     -function URL -emulator URL -out DIR  8 bounded concurrent load
+//	ferrybench load     -function URL -emulator URL -out DIR  8 bounded concurrent load (-flow brokered|direct)
 //	ferrybench crc      -wasm-json FILE -out DIR            3.2 CRC-64 native next to wasm
 //	ferrybench report   -in DIR -json FILE -md FILE         table and results JSON
 //	ferrybench fail     -out DIR -fragment NAME -why TEXT 'id|section|name'...  record unmeasured figures

@@ -4,7 +4,7 @@ import (
 	"context"
 	"io"
 
-	"github.com/ferry-upload/ferry/shared/smhhash/gosha"
+	"github.com/ferry-upload/ferry/shared/hashes/gosha"
 	"github.com/ferry-upload/ferry/wasm/engine"
 )
 

@@ -1,4 +1,4 @@
-package smhhash
+package hashes
 
 import (
 	"bytes"

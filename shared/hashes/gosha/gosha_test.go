@@ -7,8 +7,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/ferry-upload/ferry/shared/smhhash"
-	"github.com/ferry-upload/ferry/shared/smhhash/gosha"
+	"github.com/ferry-upload/ferry/shared/hashes"
+	"github.com/ferry-upload/ferry/shared/hashes/gosha"
 )
 
 // vectorData is the provider-apis.md §4.4 input: b[i] = i mod 251, 2.5 MiB.
@@ -26,18 +26,18 @@ func TestChainVectors(t *testing.T) {
 	assert.Equal(t, "483331f3e83bf691c43937e1a06352ac6da956bc63ee50d76a9b29b4d0508d60", full)
 
 	// Up to one block, fullHash equals beginningHash.
-	b, f := gosha.Sum(vectorData()[:smhhash.BlockSize])
+	b, f := gosha.Sum(vectorData()[:hashes.BlockSize])
 	assert.Equal(t, b, f)
 }
 
 func TestChainCheckpointResumes(t *testing.T) {
 	data := vectorData()
-	var c smhhash.Chain
-	gosha.Write(&c, data[:smhhash.BlockSize])
-	restored, err := smhhash.RestoreChain(c.State())
+	var c hashes.Chain
+	gosha.Write(&c, data[:hashes.BlockSize])
+	restored, err := hashes.RestoreChain(c.State())
 	require.NoError(t, err)
-	gosha.Write(&restored, data[smhhash.BlockSize:2*smhhash.BlockSize])
-	gosha.Write(&restored, data[2*smhhash.BlockSize:])
+	gosha.Write(&restored, data[hashes.BlockSize:2*hashes.BlockSize])
+	gosha.Write(&restored, data[2*hashes.BlockSize:])
 	_, full := gosha.Sum(data)
 	assert.Equal(t, full, restored.FullHash())
 	assert.Equal(t, int64(3), restored.Blocks())
@@ -50,11 +50,11 @@ func FuzzChain(f *testing.F) {
 		// Hash data in small blocks two ways, through a checkpoint round trip before each
 		// block and by hand (SHA-256 of prefix‖block); they must agree.
 		size := int(blockHint%64) + 1
-		var direct, viaState smhhash.Chain
+		var direct, viaState hashes.Chain
 		for off := 0; off < len(data); off += size {
 			blk := data[off:min(off+size, len(data))]
 			gosha.Write(&direct, blk)
-			restored, err := smhhash.RestoreChain(viaState.State())
+			restored, err := hashes.RestoreChain(viaState.State())
 			if err != nil {
 				t.Fatal(err)
 			}

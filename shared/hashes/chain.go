@@ -1,4 +1,4 @@
-package smhhash
+package hashes
 
 import (
 	"encoding/hex"
@@ -74,7 +74,7 @@ func (c *Chain) State() ChainState {
 }
 
 // ErrBadChainState reports a checkpointed chain state that does not parse.
-var ErrBadChainState = errors.New("smhhash: bad chain state")
+var ErrBadChainState = errors.New("hashes: bad chain state")
 
 // RestoreChain rebuilds a Chain from a checkpointed state.
 func RestoreChain(s ChainState) (Chain, error) {
