@@ -49,6 +49,6 @@ func cmdCRC(args []string) error {
 		return err
 	}
 	f := fig.Paired("3b", "3 Hashing", "CRC-64/XZ: wasm (Node 20) vs native Go", "MB/s", "native Go", w, n)
-	f.Note = "bench/cmd/crc64bench: hash/crc64 with the ECMA table (what the engine uses), 8 MiB buffers, 256 MiB per run, native and wasm runs alternated; no goal"
+	f.Note = "bench/cmd/crc64bench: shared/hashes CRC-64/XZ (what the engine uses; wasm built with the shipping flags of scripts/build-wasm), 8 MiB buffers, 256 MiB per run, native and wasm runs alternated; no goal"
 	return fig.Fragment{Figures: []fig.Figure{f}}.Write(*out, "3b-crc64")
 }
