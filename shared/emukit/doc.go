@@ -13,11 +13,13 @@
 //   - request stats, each request counted before its client can see any of its answer (or
 //     its connection go), a fault in the same update as its outcome, data-plane body bytes
 //     by upload;
-//   - persistence, in memory or in a data directory: the provider's state as state.json,
-//     each received part of an open upload in a file of its own, blobs streamed to disk;
-//     every file written to a temporary name and renamed, the state saved before each
-//     answer, so a killed process loses nothing it acknowledged, and what a crash left
-//     behind swept at the next start;
+//   - persistence, in memory or in a data directory: the provider's state as state.json
+//     (for a Journaled provider, plus a journal of the entries each UpdateEntries changed,
+//     folded into state.json every JournalLimit records and at Close), each received part
+//     of an open upload in a file of its own, blobs streamed to disk; every file written
+//     to a temporary name and renamed, journal records checksummed (a torn one is
+//     dropped), the state saved before each answer, so a killed process loses nothing it
+//     acknowledged, and what a crash left behind swept at the next start;
 //   - id generation (RandomHex, RandomAlnum, ValidID) and Redact for logs;
 //   - Server: the kit behind a loopback listener or an in-memory transport, for tests.
 //
@@ -34,8 +36,9 @@
 //     (ErrInvalidParameter, ErrRouteNotFound, ErrMethodNotAllowed, ErrInternal,
 //     ErrServiceUnavailable; map their codes if the service spells them otherwise). Errors
 //     are *Error values with stable codes; clients never match messages.
-//   - The state is one value that marshals as a JSON object without a "version" key
-//     (State). It changes only inside Kit.Update, which saves it before the caller answers
+//   - The state is one value that marshals as a JSON object without a "version" or
+//     "journal" key (State). It changes only inside Kit.Update (or UpdateEntries, whose fn
+//     names each entry it changes with Changed), which saves it before the caller answers
 //     and then deletes what was released (Release for blobs, ReleaseParts for a finished
 //     upload's part files), and is read under Kit.Lock. Blobs names every blob it needs.
 //   - Bytes go to the blob store (WriteBlob, OpenContent), never into the state. A received

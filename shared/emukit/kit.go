@@ -49,6 +49,10 @@ type Kit struct {
 	pendingBlobs []BlobRef
 	pendingParts []string
 	keptParts    map[string]bool // uploads whose parts Load read
+	journal      *journal        // a Journaled provider's, from Load on (with a data directory)
+	entryMode    bool            // the running fn names its changes (UpdateEntries)
+	changed      map[string]any  // entries the running fn named (Changed)
+	changedOrder []string
 
 	faults  faultEngine
 	stats   statsRecorder
@@ -145,12 +149,17 @@ func (k *Kit) EndStalls() { k.closeOnce.Do(func() { close(k.done) }) }
 // stall to begin or end.
 func (k *Kit) StallsHeld() int64 { return k.stalled.Load() }
 
-// Close ends stalls and flushes the state to disk. The Kit must not serve afterwards.
+// Close ends stalls and flushes the whole state to disk (a Journaled provider's journal
+// folded into it). The Kit must not serve afterwards.
 func (k *Kit) Close() error {
 	k.EndStalls()
 	k.mu.Lock()
 	defer k.mu.Unlock()
-	return k.saveLocked()
+	err := k.saveLocked()
+	if k.journal != nil {
+		k.journal.close()
+	}
+	return err
 }
 
 // SetFaults replaces the fault configuration (the zero value clears it), restarts the

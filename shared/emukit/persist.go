@@ -14,14 +14,17 @@ import (
 
 // persister keeps the state in a data directory:
 //
-//	state.json             the provider's state, with "version"
+//	state.json             the provider's state, with "version" (and "journal")
+//	journal.G              changed entries since state.json (Journaled providers)
 //	parts/{upload}/N.json  one received part of an open upload
 //	blobs/{id}             the bytes of parts and files, immutable
 //	tmp/                   blobs being received (dropped at start)
 //
 // Every file is written to a temporary name and renamed into place, so no reader (and no
-// restart after a kill) ever sees half a file. The state is saved on every mutation
-// (Update) before the request is answered.
+// restart after a kill) ever sees half a file, and a torn journal record is dropped. The
+// state (or, for a Journaled provider, the entries an Update named) is saved on every
+// mutation (Update) before the request is answered. Like the rest, the journal is not
+// fsynced: what is answered survives a killed process, not a lost machine.
 type persister struct {
 	dir     string
 	version int
@@ -30,7 +33,11 @@ type persister struct {
 func (p *persister) statePath() string { return filepath.Join(p.dir, "state.json") }
 
 // saveState writes {"version":N, …the state's own fields…}.
-func (p *persister) saveState(st any) error {
+func (p *persister) saveState(st any) error { return p.saveStateGen(st, 0) }
+
+// saveStateGen writes {"version":N,"journal":G, …the state's own fields…}: G (when not 0)
+// names the journal whose records follow this state (Journaled providers).
+func (p *persister) saveStateGen(st any, gen int) error {
 	b, err := json.Marshal(st)
 	if err != nil {
 		return err
@@ -40,6 +47,9 @@ func (p *persister) saveState(st any) error {
 	}
 	var buf bytes.Buffer
 	buf.WriteString(`{"version":` + strconv.Itoa(p.version))
+	if gen != 0 {
+		buf.WriteString(`,"journal":` + strconv.Itoa(gen))
+	}
 	if len(bytes.TrimSpace(b[1:len(b)-1])) > 0 {
 		buf.WriteByte(',')
 	}

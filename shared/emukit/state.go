@@ -11,9 +11,17 @@ func (k *Kit) Unlock() { k.mu.Unlock() }
 // blobs and part files fn released deleted. When saving fails, Update deletes nothing
 // (an orphan, swept at the next start, beats a state that points at deleted bytes) and
 // returns the error.
-func (k *Kit) Update(fn func() error) error {
+func (k *Kit) Update(fn func() error) error { return k.update(false, fn) }
+
+// UpdateEntries is Update for a fn that names every entry of the state it changes
+// (Changed, or ChangedAll): a Journaled provider's change is then saved as one journal
+// record instead of the whole state. Other providers get Update.
+func (k *Kit) UpdateEntries(fn func() error) error { return k.update(true, fn) }
+
+func (k *Kit) update(entries bool, fn func() error) error {
 	k.mu.Lock()
 	defer k.mu.Unlock()
+	k.entryMode = entries && k.journal != nil
 	err := fn()
 	if serr := k.saveLocked(); serr != nil {
 		k.log.Error("saving state", "err", serr)
@@ -27,11 +35,49 @@ func (k *Kit) Update(fn func() error) error {
 	return err
 }
 
+// Changed notes, inside UpdateEntries' fn, that the entry key of a Journaled provider's
+// state is now v (marshalled when fn returns; the last v named wins), or is deleted when v
+// is nil. Elsewhere it does nothing: Update saves the whole state. A fn of UpdateEntries
+// that names nothing changed nothing.
+func (k *Kit) Changed(key string, v any) {
+	if !k.entryMode {
+		return
+	}
+	if k.changed == nil {
+		k.changed = map[string]any{}
+	}
+	if _, ok := k.changed[key]; !ok {
+		k.changedOrder = append(k.changedOrder, key)
+	}
+	k.changed[key] = v
+}
+
+// ChangedAll notes, inside UpdateEntries' fn, a change too wide to name: the whole state
+// is saved, as by Update.
+func (k *Kit) ChangedAll() { k.entryMode = false }
+
+// saveLocked saves what the last fn changed (everything, without a journal).
 func (k *Kit) saveLocked() error {
+	order, vals, entries := k.changedOrder, k.changed, k.entryMode
+	k.changedOrder, k.changed, k.entryMode = nil, nil, false
 	if k.disk == nil {
 		return nil
 	}
-	return k.disk.saveState(k.p.State())
+	j := k.journal
+	if j == nil {
+		return k.disk.saveState(k.p.State())
+	}
+	if !entries || j.broken || j.records >= JournalLimit {
+		return k.disk.compact(j, k.p.State())
+	}
+	if len(order) == 0 {
+		return nil
+	}
+	changes, err := encodeChanges(order, vals)
+	if err != nil {
+		return err
+	}
+	return j.appendRecord(k.disk, changes)
 }
 
 // Release notes, with the state locked, that blobs may no longer be needed. They are
@@ -97,6 +143,13 @@ func (k *Kit) Load(st any, loaded func() error) error {
 	defer k.mu.Unlock()
 	if _, err := k.disk.loadState(st); err != nil {
 		return err
+	}
+	if jp, ok := k.p.(Journaled); ok {
+		j, err := k.disk.replayJournal(jp)
+		if err != nil {
+			return err
+		}
+		k.journal = j
 	}
 	k.keptParts = map[string]bool{}
 	defer func() { k.keptParts = nil }()

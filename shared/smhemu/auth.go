@@ -36,6 +36,7 @@ func (e *Emulator) validToken(value string, now time.Time) *token {
 	}
 	if !now.Before(t.Expiry) {
 		delete(e.st.Tokens, value)
+		e.touchTokenLocked(value, nil)
 		return nil
 	}
 	return t
@@ -69,6 +70,7 @@ func (e *Emulator) authLocked(c *call) (*token, error) {
 		return nil, ErrInvalidAccessToken.With("the access token belongs to another library")
 	}
 	t.extend(now)
+	e.touchTokenLocked(t.Value, t)
 	return t, nil
 }
 

@@ -22,7 +22,7 @@ func (e *Emulator) dirCreate(c *call) error {
 	}
 	var final []string
 	var created *node
-	err = e.kit.Update(func() error {
+	err = e.kit.UpdateEntries(func() error {
 		t, sp, err := e.authSpaceLocked(c)
 		if err != nil {
 			return err
@@ -53,8 +53,10 @@ func (e *Emulator) dirCreate(c *call) error {
 		for i := 1; i <= len(final); i++ {
 			if sp.get(final[:i]) == nil {
 				sp.Nodes[pathKey(final[:i])] = newNode(now, nil)
+				e.touchNodeLocked(c.rt.lib, sp, pathKey(final[:i]))
 				if parent := sp.get(final[:i-1]); parent != nil {
 					parent.Modified = now
+					e.touchNodeLocked(c.rt.lib, sp, pathKey(final[:i-1]))
 				}
 			}
 		}
@@ -81,7 +83,7 @@ type dirObject struct {
 // dirInfo serves GET …?info of a directory.
 func (e *Emulator) dirInfo(c *call) error {
 	var ans dirObject
-	err := e.kit.Update(func() error {
+	err := e.kit.UpdateEntries(func() error {
 		_, sp, err := e.authSpaceLocked(c)
 		if err != nil {
 			return err
@@ -107,7 +109,7 @@ func (e *Emulator) dirInfo(c *call) error {
 
 // dirHead serves HEAD of a directory: 200 or 404.
 func (e *Emulator) dirHead(c *call) error {
-	err := e.kit.Update(func() error {
+	err := e.kit.UpdateEntries(func() error {
 		_, sp, err := e.authSpaceLocked(c)
 		if err == nil && !sp.isDir(c.rt.path) {
 			err = ErrDirectoryNotFound

@@ -27,7 +27,7 @@ func scheme(r *http.Request) string {
 // fileInfo serves GET …?info: the file object plus cosUrl, a signed data-plane URL.
 func (e *Emulator) fileInfo(c *call) error {
 	var ans fileObject
-	err := e.kit.Update(func() error {
+	err := e.kit.UpdateEntries(func() error {
 		_, sp, n, err := e.fileLocked(c)
 		if err != nil {
 			return err
@@ -45,7 +45,7 @@ func (e *Emulator) fileInfo(c *call) error {
 // fileDownload serves GET of a file: 302 to its signed data-plane URL, as the service does.
 func (e *Emulator) fileDownload(c *call) error {
 	var loc string
-	err := e.kit.Update(func() error {
+	err := e.kit.UpdateEntries(func() error {
 		_, sp, _, err := e.fileLocked(c)
 		if err != nil {
 			return err
@@ -63,7 +63,7 @@ func (e *Emulator) fileDownload(c *call) error {
 // fileHead serves HEAD of a file: 200 (with its size, type and ETag) or 404.
 func (e *Emulator) fileHead(c *call) error {
 	var fd *fileData
-	err := e.kit.Update(func() error {
+	err := e.kit.UpdateEntries(func() error {
 		_, _, n, err := e.fileLocked(c)
 		if err == nil {
 			fd = n.File
@@ -87,7 +87,7 @@ func (e *Emulator) fileDelete(c *call) error {
 	if c.rt.query.Get("permanent") == "1" {
 		grants = grantsRmFileP
 	}
-	err := e.kit.Update(func() error {
+	err := e.kit.UpdateEntries(func() error {
 		t, sp, err := e.authSpaceLocked(c)
 		if err != nil {
 			return err
@@ -100,9 +100,11 @@ func (e *Emulator) fileDelete(c *call) error {
 			return ErrFileNotFound
 		}
 		delete(sp.Nodes, pathKey(c.rt.path))
+		e.touchNodeLocked(c.rt.lib, sp, pathKey(c.rt.path))
 		e.kit.Release(n.File.Blobs...)
 		if parent := sp.get(c.rt.path[:len(c.rt.path)-1]); parent != nil {
 			parent.Modified = e.now()
+			e.touchNodeLocked(c.rt.lib, sp, pathKey(c.rt.path[:len(c.rt.path)-1]))
 		}
 		return nil
 	})

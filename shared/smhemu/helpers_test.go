@@ -38,7 +38,7 @@ func (c *clock) Advance(d time.Duration) {
 
 // env is one emulator behind a real loopback listener plus a small client.
 type env struct {
-	t    *testing.T
+	t    testing.TB
 	srv  *smhemu.Server
 	emu  *smhemu.Emulator
 	base string
@@ -75,7 +75,7 @@ func (a answer) code() string {
 	return ""
 }
 
-func (a answer) decode(t *testing.T, v any) {
+func (a answer) decode(t testing.TB, v any) {
 	t.Helper()
 	if err := json.Unmarshal(a.body, v); err != nil {
 		t.Fatalf("decoding %s: %v", a.body, err)

@@ -30,7 +30,7 @@ func (e *Emulator) dirList(c *call) error {
 	}
 	var ans listing
 	var entries []child
-	err := e.kit.Update(func() error {
+	err := e.kit.UpdateEntries(func() error { // reads; the token slides
 		_, sp, err := e.authSpaceLocked(c)
 		if err != nil {
 			return err

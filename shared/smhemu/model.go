@@ -8,8 +8,10 @@ import (
 )
 
 // state is everything the emulator knows; e.kit.Lock guards it. With a DataDir the kit
-// persists it on every mutation (e.kit.Update), except the parts of upload tasks, which each live in a
-// small file of their own so that a part PUT does not rewrite the whole state.
+// persists it on every mutation: the hot routes append the entries they change to a
+// journal (e.kit.UpdateEntries, journal.go), the others rewrite it (e.kit.Update). The
+// parts of upload tasks each live in a small file of their own, so that a part PUT
+// rewrites neither.
 type state struct {
 	SignKey []byte `json:"signKey"`
 	// SigSerial numbers data-plane signatures; a signature with a serial at or below

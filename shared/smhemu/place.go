@@ -39,8 +39,10 @@ func (e *Emulator) placeLocked(lib Library, sp *space, p []string, strategy stri
 		e.kit.Release(replaced.File.Blobs...)
 	}
 	sp.Nodes[pathKey(final)] = n
+	e.touchNodeLocked(lib.ID, sp, pathKey(final))
 	if parent := sp.get(final[:len(final)-1]); parent != nil {
 		parent.Modified = now
+		e.touchNodeLocked(lib.ID, sp, pathKey(final[:len(final)-1]))
 	}
 	return final, nil
 }

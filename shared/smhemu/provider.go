@@ -73,7 +73,7 @@ func (p provider) Uploads(library, space string) (any, error) {
 	return ups, nil
 }
 
-// loadedLocked completes a state read from state.json: maps a hand-edited or older file
+// loadedLocked completes a state read from state.json and the journal: maps a hand-edited or older file
 // may lack, the object-key index, and the received parts of open tasks.
 func (e *Emulator) loadedLocked() error {
 	st := e.st

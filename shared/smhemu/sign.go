@@ -40,6 +40,7 @@ func (e *Emulator) signLocked(objectPath, uploadID string) signature {
 		validity = d
 	}
 	e.st.SigSerial++
+	e.touchMetaLocked()
 	s := signature{Serial: e.st.SigSerial, Start: now, End: now.Add(validity)}
 	signTime := fmt.Sprintf("%d;%d", s.Start.UnixMilli(), s.End.UnixMilli())
 	serial := strconv.FormatUint(s.Serial, 10)

@@ -30,7 +30,7 @@ func (e *Emulator) taskLocked(c *call, grants []string, what string) (*token, *s
 // uploadRenew serves POST …/{confirmKey}?renew: fresh signed headers for a multipart task.
 func (e *Emulator) uploadRenew(c *call) error {
 	var ans uploadInfo
-	err := e.kit.Update(func() error {
+	err := e.kit.UpdateEntries(func() error {
 		_, _, u, err := e.taskLocked(c, grantsBegin, "renew upload")
 		if err != nil {
 			return err
@@ -39,6 +39,7 @@ func (e *Emulator) uploadRenew(c *call) error {
 			return ErrNotMultipartUpload.With("only multipart upload tasks are renewed; begin a simple upload again")
 		}
 		u.Sig = e.signLocked(dataPrefix+u.ObjectKey, u.UploadID)
+		e.touchUploadLocked(u.ConfirmKey, u)
 		ans = u.info(c.r.Host)
 		return nil
 	})
@@ -72,7 +73,7 @@ type taskState struct {
 // simple upload task lists no parts).
 func (e *Emulator) uploadState(c *call) error {
 	var ans taskState
-	err := e.kit.Update(func() error {
+	err := e.kit.UpdateEntries(func() error {
 		_, _, u, err := e.taskLocked(c, grantsState, "upload state")
 		if err != nil {
 			return err
@@ -100,7 +101,7 @@ func (e *Emulator) uploadState(c *call) error {
 
 // uploadCancel serves DELETE …/{confirmKey}?upload: drops the task and its parts.
 func (e *Emulator) uploadCancel(c *call) error {
-	err := e.kit.Update(func() error {
+	err := e.kit.UpdateEntries(func() error {
 		_, _, u, err := e.taskLocked(c, grantsBegin, "cancel upload")
 		if err != nil {
 			return err
@@ -120,6 +121,7 @@ func (e *Emulator) uploadCancel(c *call) error {
 func (e *Emulator) dropTaskLocked(u *upload) {
 	delete(e.st.Uploads, u.ConfirmKey)
 	delete(e.st.objects, u.ObjectKey)
+	e.touchUploadLocked(u.ConfirmKey, nil)
 	e.kit.ReleaseParts(u.ConfirmKey)
 }
 
@@ -154,7 +156,7 @@ func (e *Emulator) uploadConfirm(c *call) error {
 		return err
 	}
 	var ans fileObject
-	err := e.kit.Update(func() error {
+	err := e.kit.UpdateEntries(func() error {
 		t, sp, u, err := e.taskLocked(c, grantsConfirm, "confirm upload")
 		if err != nil {
 			return err

@@ -97,7 +97,7 @@ func (e *Emulator) tokenCreate(c *call) error {
 		SessionID: q.Get("session_id"), Grants: grants, Period: parsePeriod(q.Get("period")),
 	}
 	var ans tokenAnswer
-	err = e.kit.Update(func() error {
+	err = e.kit.UpdateEntries(func() error {
 		t, err := e.issueLocked(lib, req)
 		if err != nil {
 			return err
@@ -145,6 +145,7 @@ func (e *Emulator) issueLocked(lib Library, req TokenRequest) (*token, error) {
 	}
 	t.extend(now)
 	e.st.Tokens[t.Value] = t
+	e.touchTokenLocked(t.Value, t)
 	return t, nil
 }
 
@@ -152,6 +153,7 @@ func (e *Emulator) pruneTokensLocked(now time.Time) {
 	for v, t := range e.st.Tokens {
 		if !now.Before(t.Expiry) {
 			delete(e.st.Tokens, v)
+			e.touchTokenLocked(v, nil)
 		}
 	}
 }
@@ -159,12 +161,13 @@ func (e *Emulator) pruneTokensLocked(now time.Time) {
 // tokenRenew serves POST /api/v1/token/{lib}/{token}: the same period again from now.
 func (e *Emulator) tokenRenew(c *call) error {
 	var ans tokenAnswer
-	err := e.kit.Update(func() error {
+	err := e.kit.UpdateEntries(func() error {
 		t, err := e.namedTokenLocked(c)
 		if err != nil {
 			return err
 		}
 		t.extend(e.now())
+		e.touchTokenLocked(t.Value, t)
 		ans = t.answer(e.now())
 		return nil
 	})
@@ -176,12 +179,13 @@ func (e *Emulator) tokenRenew(c *call) error {
 
 // tokenDelete serves DELETE /api/v1/token/{lib}/{token}; no secret needed.
 func (e *Emulator) tokenDelete(c *call) error {
-	err := e.kit.Update(func() error {
+	err := e.kit.UpdateEntries(func() error {
 		t, err := e.namedTokenLocked(c)
 		if err != nil {
 			return err
 		}
 		delete(e.st.Tokens, t.Value)
+		e.touchTokenLocked(t.Value, nil)
 		return nil
 	})
 	if err != nil {

@@ -115,7 +115,10 @@ func (e *Emulator) begin(c *call) error {
 			answer any
 			need   []*fileData
 		)
-		err := e.kit.Update(func() error {
+		err := e.kit.UpdateEntries(func() error {
+			if attempt > 0 {
+				e.kit.ChangedAll() // computeDigests filled in digests since
+			}
 			var err error
 			status, answer, need, err = e.beginLocked(c, req, attempt >= 2)
 			return err
@@ -175,6 +178,9 @@ func (e *Emulator) beginLocked(c *call, req *beginRequest, inline bool) (int, an
 			}
 			for _, fd := range need {
 				fd.FullHash, fd.SHA256, _ = e.digest(fd)
+			}
+			if len(need) > 0 {
+				e.kit.ChangedAll() // the digests of files found anywhere in the library
 			}
 			for _, fd := range cands {
 				if fd.FullHash == req.fullHash {
@@ -241,6 +247,7 @@ func (e *Emulator) newUploadLocked(t *token, sp *space, lib string, p []string, 
 	}
 	u.Sig = e.signLocked(dataPrefix+u.ObjectKey, u.UploadID)
 	e.st.Uploads[u.ConfirmKey] = u
+	e.touchUploadLocked(u.ConfirmKey, u)
 	e.st.objects[u.ObjectKey] = u.ConfirmKey
 	e.kit.TrackUpload(u.ConfirmKey, "/"+pathKey(p), 0)
 	return u
