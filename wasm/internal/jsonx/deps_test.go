@@ -1,3 +1,5 @@
+//go:build !js
+
 package jsonx
 
 import (
@@ -8,7 +10,8 @@ import (
 )
 
 // TestDependencies: the package exists to keep reflect, fmt and encoding/json out of the
-// browser build, so it must not link them itself.
+// browser build, so it must not link them itself. Native only (it runs the go command),
+// checking the js/wasm build's dependencies.
 func TestDependencies(t *testing.T) {
 	cmd := exec.Command("go", "list", "-deps", ".")
 	cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")

@@ -5,8 +5,10 @@ import (
 	"unicode/utf8"
 )
 
-// maxDepth is encoding/json's nesting limit: 10000 nested arrays/objects parse, 10001 do not.
-const maxDepth = 10000
+// maxDepth bounds nesting: 512 nested arrays/objects parse, 513 do not. encoding/json allows
+// 10000, but parsing recurses, and in wasm that deep a recursion overflows the worker's stack
+// (Node crashed at 10000); Ferry's messages nest a handful of levels.
+const maxDepth = 512
 
 // Parse parses one JSON value, with optional surrounding whitespace. It accepts exactly what
 // json.Valid accepts, and decodes strings as json.Unmarshal does (bad UTF-8 and lone

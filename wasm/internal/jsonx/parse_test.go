@@ -36,8 +36,8 @@ func TestParseNestingLimit(t *testing.T) {
 		for _, open := range []string{"[", `{"a":`} {
 			close := map[string]string{"[": "]", `{"a":`: "}"}[open]
 			in := []byte(strings.Repeat(open, c.depth) + "1" + strings.Repeat(close, c.depth))
-			_, err := Parse(in)
-			if (err == nil) != c.ok || json.Valid(in) != c.ok {
+			// Both are valid JSON; jsonx refuses the deeper one on purpose (maxDepth).
+			if _, err := Parse(in); (err == nil) != c.ok || !json.Valid(in) {
 				t.Errorf("depth %d of %s: error %v, want ok=%v", c.depth, open, err, c.ok)
 			}
 		}
