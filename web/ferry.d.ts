@@ -146,7 +146,7 @@ declare global {
     restorable(): Promise<FerryRestorable[]>;
     /** DELETE /v1/token, and forget this user's checkpoints. */
     signOut(): Promise<void>;
-    /** Stops the engine's worker. */
+    /** Stops the engine's worker; what waited for it to start fails with code `Closed`, and the next call starts a new one. */
     close(): void;
   }
 

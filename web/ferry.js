@@ -496,7 +496,7 @@ importScripts(${JSON.stringify(new URL("wasm_exec.js", BASE).href)}, ${JSON.stri
 
     start() {
       if (!this.readyPromise) {
-        this.readyPromise = new Promise((resolve, reject) => {
+        const ready = new Promise((resolve, reject) => {
           let worker;
           try {
             worker = new Worker(workerURL(), { name: "ferry" });
@@ -506,19 +506,23 @@ importScripts(${JSON.stringify(new URL("wasm_exec.js", BASE).href)}, ${JSON.stri
           }
           this.worker = worker;
           this.readyWaiter = { resolve, reject };
-          worker.onmessage = (e) => this.onMessage(e.data);
+          // A worker terminated while it starts still speaks: Chromium reports its importScripts
+          // cut short as an error event, after a new worker may have started. Only the engine's
+          // current worker settles the waiter.
+          worker.onmessage = (e) => { if (this.worker === worker) this.onMessage(e.data); };
           worker.onerror = (e) => {
-            const err = new FerryError("WorkerFailed", e.message || "the worker failed to start");
-            if (this.readyWaiter) {
-              this.readyWaiter.reject(err);
-              this.readyWaiter = null;
-            }
             e.preventDefault && e.preventDefault();
+            if (this.worker !== worker || !this.readyWaiter) return;
+            this.readyWaiter.reject(new FerryError("WorkerFailed", e.message || "the worker failed to start"));
+            this.readyWaiter = null;
           };
           worker.postMessage({ type: "init", config: this.config });
         });
-        // A worker that failed to start is tried again on the next call.
-        this.readyPromise.catch(() => {
+        this.readyPromise = ready;
+        // A worker that failed to start is tried again on the next call (unless the engine was
+        // terminated or started again meanwhile).
+        ready.catch(() => {
+          if (this.readyPromise !== ready) return;
           if (this.worker) this.worker.terminate();
           this.worker = null;
           this.readyPromise = null;
@@ -599,9 +603,13 @@ importScripts(${JSON.stringify(new URL("wasm_exec.js", BASE).href)}, ${JSON.stri
     }
 
     terminate() {
-      if (this.worker) this.worker.terminate();
+      const worker = this.worker, waiter = this.readyWaiter;
       this.worker = null;
       this.readyPromise = null;
+      this.readyWaiter = null;
+      if (worker) worker.terminate();
+      // Whoever waits for the terminated worker's start is told, rather than left waiting.
+      if (waiter) waiter.reject(new FerryError("Closed", "the client was closed"));
     }
   }
 
@@ -670,6 +678,9 @@ importScripts(${JSON.stringify(new URL("wasm_exec.js", BASE).href)}, ${JSON.stri
     _update(snap, result, event) {
       const prev = this._snap;
       this._snap = Object.assign({}, prev, snap);
+      // fraction never decreases for a task: a resumed one starts at its saved fraction while
+      // the engine's first snapshots (queued, hashing, beginning) still say 0.
+      if (!(this._snap.fraction >= prev.fraction)) this._snap.fraction = prev.fraction;
       if (!snap.error) delete this._snap.error;
       const s = this.snapshot();
       if (this._onProgress) {
@@ -1144,7 +1155,8 @@ svg { width: 100%; height: 100%; display: block; }
       try {
         await client.ready();
       } catch (e) {
-        if (client === this._client) this._notice(this.t("engineFailed", { message: e.message }));
+        // A client closed while it started (new settings replaced it) did not fail to start.
+        if (client === this._client && e.code !== "Closed") this._notice(this.t("engineFailed", { message: e.message }));
         return;
       }
       if (client === this._client) this._loadRestorable();
