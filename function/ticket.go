@@ -95,7 +95,7 @@ const abortGrace = 7 * 24 * time.Hour
 // provider, library and caller, and unexpired, or expired less than grace ago. The reason
 // of a refusal goes to why (for the log).
 func (s *ticketSealer) open(raw, provider, library, subject string, grace time.Duration) (t *Ticket, why string, err error) {
-	if len(raw) > maxTicketLen || !strings.HasPrefix(raw, ticketPrefix) {
+	if len(raw) > maxTicketLen || !strings.HasPrefix(raw, ticketPrefix) || !urlAlphabet(raw[len(ticketPrefix):]) {
 		return nil, "malformed", errTicket
 	}
 	b, err := base64.RawURLEncoding.Strict().DecodeString(raw[len(ticketPrefix):])
@@ -120,4 +120,16 @@ func (s *ticketSealer) open(raw, provider, library, subject string, grace time.D
 		return nil, "expired", errTicket
 	}
 	return t, "", nil
+}
+
+// urlAlphabet reports whether s holds only base64url characters. The decoder skips CR and
+// LF even in strict mode, which would give one ticket many spellings.
+func urlAlphabet(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !('A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '-' || c == '_') {
+			return false
+		}
+	}
+	return true
 }

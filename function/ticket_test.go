@@ -5,6 +5,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 func TestTicketSealOpen(t *testing.T) {
@@ -63,6 +66,24 @@ func TestTicketSealOpen(t *testing.T) {
 	}
 	if _, err := newTicketSealer([]byte("short"), clock); err == nil {
 		t.Error("a short key was accepted")
+	}
+}
+
+// Go's base64 decoder skips CR and LF even in strict mode, so a ticket with a line break
+// inserted decoded to the same bytes (a fuzzing finding): one ticket, one spelling.
+func TestTicketOneSpelling(t *testing.T) {
+	s, _ := newTicketSealer([]byte(strings.Repeat("k", 32)), time.Now)
+	good, err := s.seal(&Ticket{Provider: "smh", Library: "l", Subject: "a", Path: "/users/a/x", Size: 5,
+		Expires: time.Now().Add(time.Hour).Unix()})
+	require.NoError(t, err)
+	_, _, err = s.open(good, "smh", "l", "a", 0)
+	require.NoError(t, err)
+	for _, insert := range []string{"\r", "\n", "\r\n", " ", "=", "+", "/"} {
+		at := len(ticketPrefix) + 7
+		raw := good[:at] + insert + good[at:]
+		_, why, err := s.open(raw, "smh", "l", "a", 0)
+		assert.Equal(t, errTicket, err, "%q inserted: the ticket still opened", insert)
+		assert.Equal(t, "malformed", why, "%q inserted", insert)
 	}
 }
 
