@@ -18,8 +18,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ferry-upload/ferry/function"
 	"github.com/golang-jwt/jwt/v5"
+
+	"github.com/ferry-upload/ferry/function"
 )
 
 var keys = sync.OnceValues(func() (*rsa.PrivateKey, *ecdsa.PrivateKey) {

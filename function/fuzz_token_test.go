@@ -12,9 +12,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/golang-jwt/jwt/v5"
+
 	"github.com/ferry-upload/ferry/function"
 	"github.com/ferry-upload/ferry/shared/smhemu"
-	"github.com/golang-jwt/jwt/v5"
 )
 
 // fuzzFunction is one token function (HS256, issuer unset, one allowed origin) in front of

@@ -17,12 +17,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/golang-jwt/jwt/v5"
+
 	"github.com/ferry-upload/ferry/function"
 	"github.com/ferry-upload/ferry/shared/hashes"
 	"github.com/ferry-upload/ferry/shared/smh"
 	"github.com/ferry-upload/ferry/shared/smh/smhhttp"
 	"github.com/ferry-upload/ferry/shared/smhemu"
-	"github.com/golang-jwt/jwt/v5"
 )
 
 // Distinctive secrets: TestMain fails the run if any of them shows up in a log line, an

@@ -2,7 +2,6 @@ package function
 
 import (
 	"context"
-	"crypto/ecdh"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rsa"
@@ -203,9 +202,10 @@ func ecKey(k jwk) any {
 	if len(x) != 32 || len(y) != 32 {
 		return nil
 	}
-	// crypto/ecdh refuses points that are not on the curve.
-	if _, err := ecdh.P256().NewPublicKey(append(append([]byte{4}, x...), y...)); err != nil {
+	// The parser refuses points that are not on the curve.
+	pub, err := ecdsa.ParseUncompressedPublicKey(elliptic.P256(), append(append([]byte{4}, x...), y...))
+	if err != nil {
 		return nil
 	}
-	return &ecdsa.PublicKey{Curve: elliptic.P256(), X: new(big.Int).SetBytes(x), Y: new(big.Int).SetBytes(y)}
+	return pub
 }

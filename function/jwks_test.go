@@ -11,8 +11,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ferry-upload/ferry/function"
 	"github.com/golang-jwt/jwt/v5"
+
+	"github.com/ferry-upload/ferry/function"
 )
 
 // idp is an identity provider's JWKS endpoint that can be made to fail, with a clock the

@@ -10,10 +10,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ferry-upload/ferry/function"
 	"github.com/golang-jwt/jwt/v5"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/ferry-upload/ferry/function"
 )
 
 // Issue 11: a per-user cap on open uploads (maxOpenUploads) and a per-user byte quota

@@ -13,9 +13,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/golang-jwt/jwt/v5"
+
 	"github.com/ferry-upload/ferry/function"
 	"github.com/ferry-upload/ferry/shared/smh"
-	"github.com/golang-jwt/jwt/v5"
 )
 
 // After DELETE /v1/token the caller's browser tokens no longer work upstream.

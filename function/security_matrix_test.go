@@ -23,9 +23,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/golang-jwt/jwt/v5"
+
 	"github.com/ferry-upload/ferry/function"
 	"github.com/ferry-upload/ferry/function/internal/local"
-	"github.com/golang-jwt/jwt/v5"
 )
 
 // rawJWT assembles a token from a header and claims as given (no library checks), signed

@@ -7,10 +7,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ferry-upload/ferry/function"
 	"github.com/golang-jwt/jwt/v5"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/ferry-upload/ferry/function"
 )
 
 // The ticket attacks of issue 11: every /v1/uploads/{id} route refuses a ticket that is not

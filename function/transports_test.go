@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/aws/aws-lambda-go/events"
+
 	"github.com/ferry-upload/ferry/function/internal/awslambda"
 	"github.com/ferry-upload/ferry/function/internal/local"
 )

@@ -14,11 +14,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/golang-jwt/jwt/v5"
+
 	"github.com/ferry-upload/ferry/function"
 	"github.com/ferry-upload/ferry/shared/hashes"
 	"github.com/ferry-upload/ferry/shared/smh"
 	"github.com/ferry-upload/ferry/shared/smh/smhhttp"
-	"github.com/golang-jwt/jwt/v5"
 )
 
 // scriptedReceiver answers the given statuses in turn, then 200, and hands over the body of

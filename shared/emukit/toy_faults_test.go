@@ -9,8 +9,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ferry-upload/ferry/shared/emukit"
 	"github.com/stretchr/testify/require"
+
+	"github.com/ferry-upload/ferry/shared/emukit"
 )
 
 // toyOutcomes runs a fixed mix of control- and data-plane requests and records what each got.

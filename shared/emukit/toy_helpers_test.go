@@ -10,8 +10,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ferry-upload/ferry/shared/emukit"
 	"github.com/stretchr/testify/require"
+
+	"github.com/ferry-upload/ferry/shared/emukit"
 )
 
 // toyEnv is a toy provider behind a real loopback listener, and a small client.

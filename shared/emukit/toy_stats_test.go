@@ -8,8 +8,9 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/ferry-upload/ferry/shared/emukit"
 	"github.com/stretchr/testify/require"
+
+	"github.com/ferry-upload/ferry/shared/emukit"
 )
 
 // spyListener takes a snapshot of the stats at the first moment, once armed, that a

@@ -11,8 +11,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ferry-upload/ferry/shared/emukit"
 	"github.com/stretchr/testify/require"
+
+	"github.com/ferry-upload/ferry/shared/emukit"
 )
 
 // TestToyNoListener: the in-memory transport serves a provider without any socket;

@@ -3,8 +3,9 @@ package smhemu_test
 import (
 	"testing"
 
-	"github.com/ferry-upload/ferry/shared/smhemu"
 	"github.com/stretchr/testify/require"
+
+	"github.com/ferry-upload/ferry/shared/smhemu"
 )
 
 // Operations the service selects with a query flag (or a sub-resource) that the emulator

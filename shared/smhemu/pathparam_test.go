@@ -4,8 +4,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ferry-upload/ferry/shared/smhemu"
 	"github.com/stretchr/testify/require"
+
+	"github.com/ferry-upload/ferry/shared/smhemu"
 )
 
 // Official SDKs encode the whole path parameter, "/" included (smh-js-sdk:

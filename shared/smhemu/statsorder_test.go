@@ -8,8 +8,9 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/ferry-upload/ferry/shared/smhemu"
 	"github.com/stretchr/testify/require"
+
+	"github.com/ferry-upload/ferry/shared/smhemu"
 )
 
 // spyListener takes a snapshot of the stats at the first moment, once armed, that a

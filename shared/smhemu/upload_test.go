@@ -108,7 +108,7 @@ func TestMultipartRules(t *testing.T) {
 	}
 
 	// Only one part, any size, is fine; a declared size must match what arrived.
-	a, ui = e.begin(tok, "one.bin", true, "filesize=10", nil)
+	_, ui = e.begin(tok, "one.bin", true, "filesize=10", nil)
 	expect(t, e.put(ui, 1, data[:9]), 200, "")
 	expect(t, confirm(ui), 404, "UploadIncomplete")
 	expect(t, e.put(ui, 1, data[:10]), 200, "")
@@ -206,7 +206,7 @@ func TestConflictNaming(t *testing.T) {
 	if got, _ := e.emu.ReadFile("smhdev", "-", "late.txt"); string(got) != "forced" {
 		t.Fatalf("overwritten content %q", got)
 	}
-	a, ui = e.begin(tok, "fresh.txt", false, "", nil)
+	_, ui = e.begin(tok, "fresh.txt", false, "", nil)
 	expect(t, e.put(ui, 0, []byte("x")), 200, "")
 	if err := e.emu.PutFile("smhdev", "-", "fresh.txt", []byte("y")); err != nil {
 		t.Fatal(err)

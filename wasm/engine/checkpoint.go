@@ -4,10 +4,11 @@ import (
 	"context"
 	"encoding/hex"
 	"encoding/json"
-	"github.com/ferry-upload/ferry/shared/hashes"
 	"hash/fnv"
 	"strconv"
 	"sync"
+
+	"github.com/ferry-upload/ferry/shared/hashes"
 )
 
 // CheckpointVersion is the version of the Checkpoint format; other versions are ignored.
@@ -64,13 +65,6 @@ func (c *Checkpoint) Acknowledged() int64 {
 		n += p.Size
 	}
 	return n
-}
-
-func (c *Checkpoint) clone() *Checkpoint {
-	b, _ := json.Marshal(c)
-	var out Checkpoint
-	_ = json.Unmarshal(b, &out)
-	return &out
 }
 
 // checkpointID derives a checkpoint's key from what identifies an upload slot.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/hex"
 	"errors"
+
 	"github.com/ferry-upload/ferry/shared/hashes"
 )
 

@@ -3,9 +3,10 @@ package engine
 import (
 	"context"
 	"fmt"
-	"github.com/ferry-upload/ferry/shared/hashes"
 	"sync"
 	"time"
+
+	"github.com/ferry-upload/ferry/shared/hashes"
 )
 
 // streamBuffer is the CRC read buffer when parts stream from the source.

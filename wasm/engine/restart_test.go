@@ -23,12 +23,11 @@ import (
 // emulatorProcess is scripts/emulator run as its own process with -data, so it can be
 // killed and started again on the same address and data directory.
 type emulatorProcess struct {
-	t        *testing.T
-	bin      string
-	addr     string
-	data     string
-	cmd      *exec.Cmd
-	restarts int
+	t    *testing.T
+	bin  string
+	addr string
+	data string
+	cmd  *exec.Cmd
 }
 
 func startEmulatorProcess(t *testing.T) *emulatorProcess {

@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"errors"
+
 	"github.com/ferry-upload/ferry/shared/hashes"
 )
 

@@ -123,13 +123,6 @@ func (c *tokenCache) refresh(ctx context.Context, stale *Token) (*Token, error) 
 	return c.fetchLocked(ctx)
 }
 
-// peek returns the cached token, if any, without fetching.
-func (c *tokenCache) peek() *Token {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.cur
-}
-
 func (c *tokenCache) forget() {
 	c.mu.Lock()
 	c.cur = nil

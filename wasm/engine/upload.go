@@ -3,8 +3,9 @@ package engine
 import (
 	"context"
 	"errors"
-	"github.com/ferry-upload/ferry/shared/hashes"
 	"time"
+
+	"github.com/ferry-upload/ferry/shared/hashes"
 )
 
 // run works for the task until it is stored, paused, failed or canceled, then frees its

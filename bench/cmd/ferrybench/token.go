@@ -15,9 +15,10 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/golang-jwt/jwt/v5"
+
 	"github.com/ferry-upload/ferry/bench/internal/fig"
 	"github.com/ferry-upload/ferry/function"
-	"github.com/golang-jwt/jwt/v5"
 )
 
 const (

@@ -10,6 +10,7 @@ import (
 	"os"
 
 	"github.com/aws/aws-lambda-go/lambda"
+
 	"github.com/ferry-upload/ferry/function"
 	"github.com/ferry-upload/ferry/function/internal/awslambda"
 )

@@ -16,9 +16,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/golang-jwt/jwt/v5"
+
 	"github.com/ferry-upload/ferry/shared/hashes"
 	"github.com/ferry-upload/ferry/shared/smhemu"
-	"github.com/golang-jwt/jwt/v5"
 )
 
 const (

@@ -12,8 +12,9 @@ import (
 	"os"
 	"sync"
 
-	"github.com/ferry-upload/ferry/function"
 	"github.com/syumai/workers"
+
+	"github.com/ferry-upload/ferry/function"
 )
 
 func main() {

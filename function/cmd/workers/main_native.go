@@ -9,8 +9,9 @@ import (
 	"log/slog"
 	"os"
 
-	"github.com/ferry-upload/ferry/function"
 	"github.com/syumai/workers"
+
+	"github.com/ferry-upload/ferry/function"
 )
 
 func main() {

@@ -16,7 +16,7 @@ func testExpiry(t *testing.T, newHarness HarnessMaker) {
 		t.Parallel()
 		r := newRun(t, newHarness)
 		src := r.source("t.bin", 3*r.part)
-		task, res, err, log, mark := r.expireAt(src, 2, func() int { _, n := r.emu.expire(false, true); return n })
+		task, res, log, mark, err := r.expireAt(src, 2, func() int { _, n := r.emu.expire(false, true); return n })
 		r.checkDone(task, res, err, r.full("exp/t.bin"), src)
 		if got := log.spans(mark, refused); len(got) == 0 {
 			t.Fatal("no part met an expired target")
@@ -29,7 +29,7 @@ func testExpiry(t *testing.T, newHarness HarnessMaker) {
 		t.Parallel()
 		r := newRun(t, newHarness)
 		src := r.source("o.bin", r.part/2)
-		task, res, err, log, mark := r.expireAt(src, 1, func() int { _, n := r.emu.expire(false, true); return n })
+		task, res, log, mark, err := r.expireAt(src, 1, func() int { _, n := r.emu.expire(false, true); return n })
 		r.checkDone(task, res, err, r.full("exp/o.bin"), src)
 		if got := log.spans(mark, refused); len(got) == 0 {
 			t.Fatal("the body did not meet its expired target")
@@ -42,7 +42,7 @@ func testExpiry(t *testing.T, newHarness HarnessMaker) {
 		t.Parallel()
 		r := newRun(t, newHarness)
 		src := r.source("k.bin", 3*r.part)
-		task, res, err, _, _ := r.expireAt(src, 2, func() int { n, _ := r.emu.expire(true, false); return n })
+		task, res, _, _, err := r.expireAt(src, 2, func() int { n, _ := r.emu.expire(true, false); return n })
 		r.checkDone(task, res, err, r.full("exp/k.bin"), src)
 	})
 
@@ -55,7 +55,7 @@ func testExpiry(t *testing.T, newHarness HarnessMaker) {
 		need(t, r.caps.Tickets, "Tickets")
 		src := r.source("i.bin", 3*r.part)
 		var open atomic.Int32
-		task, res, err, _, _ := r.expireAt(src, 2, func() int {
+		task, res, _, _, err := r.expireAt(src, 2, func() int {
 			ups, err := r.emu.openUploads()
 			if err != nil {
 				t.Error(err)
@@ -77,15 +77,16 @@ func testExpiry(t *testing.T, newHarness HarnessMaker) {
 		r.interrupt(src, "/exp/", 1)
 		open := len(r.emu.uploads())
 		r.h.ExpireTickets(t)
-		task, res, err, _ := r.resume(src)
+		task, res, _, err := r.resume(src)
 		r.checkRestarted(task, res, err, "exp/", src, open)
 	})
 }
 
 // expireAt uploads src to /exp/, one part at a time, and runs expire just before part
 // attempt k; expire says how many things it expired, which must be some. It returns the
-// outcome, the part attempts, and the index of the first attempt after the expiry.
-func (r *run) expireAt(src *engine.BytesSource, k int32, expire func() int) (*engine.Task, *engine.Result, error, *sendLog, int) {
+// task, its result, the part attempts, the index of the first attempt after the expiry and
+// the upload's error.
+func (r *run) expireAt(src *engine.BytesSource, k int32, expire func() int) (*engine.Task, *engine.Result, *sendLog, int, error) {
 	r.t.Helper()
 	cfg := r.config(ConfigOptions{})
 	cfg.Concurrency = 1
@@ -99,7 +100,7 @@ func (r *run) expireAt(src *engine.BytesSource, k int32, expire func() int) (*en
 	if n.Load() == 0 {
 		r.t.Fatal("nothing expired: the case tested nothing")
 	}
-	return task, res, err, log, int(mark.Load())
+	return task, res, log, int(mark.Load()), err
 }
 
 // checkRestarted asserts an upload whose session expired completed in dir (relative to

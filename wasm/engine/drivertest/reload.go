@@ -19,7 +19,7 @@ func testReload(t *testing.T, newHarness HarnessMaker) {
 		if len(before) != 2 {
 			t.Fatalf("parts taken before the reload %v; want 2", before)
 		}
-		task, res, err, log := r.resume(src)
+		task, res, log, err := r.resume(src)
 		r.checkDone(task, res, err, r.full("reload/k.bin"), src)
 		for _, s := range log.spans(0, anyAttempt) {
 			if slices.Contains(before, s) {
@@ -42,7 +42,7 @@ func testReload(t *testing.T, newHarness HarnessMaker) {
 		}
 		changed := &engine.BytesSource{FileName: src.FileName, Modified: src.Modified, Data: slices.Clone(src.Data)}
 		changed.Data[r.part+10] ^= 0x5a
-		task, res, err, log := r.resume(changed)
+		task, res, log, err := r.resume(changed)
 		r.checkDone(task, res, err, r.full("reload/c.bin"), changed)
 		if !slices.Contains(log.spans(0, taken), second) {
 			t.Fatalf("parts taken after the reload %v; the changed second part is not among them", log.spans(0, taken))
@@ -59,7 +59,7 @@ func testReload(t *testing.T, newHarness HarnessMaker) {
 		if ups := r.emu.uploads(); len(ups) != 1 {
 			t.Fatalf("open upload tasks at the reload: %+v; want 1", ups)
 		}
-		task, res, err, _ := r.resume(src)
+		task, res, _, err := r.resume(src)
 		r.checkDone(task, res, err, r.full("reload/s.bin"), src)
 	})
 }
@@ -89,12 +89,12 @@ func (r *run) interrupt(src *engine.BytesSource, dir string, n int32) []span {
 
 // resume restores the one interrupted upload with src on a new engine and waits for it; the
 // log holds the part attempts of the resume.
-func (r *run) resume(src *engine.BytesSource) (*engine.Task, *engine.Result, error, *sendLog) {
+func (r *run) resume(src *engine.BytesSource) (*engine.Task, *engine.Result, *sendLog, error) {
 	r.t.Helper()
 	cfg := r.config(ConfigOptions{})
 	log := &sendLog{next: cfg.Sender}
 	cfg.Sender = log
 	task := r.restoreOnly(r.engine(cfg), src)
 	res, err := task.Wait(r.ctx())
-	return task, res, err, log
+	return task, res, log, err
 }

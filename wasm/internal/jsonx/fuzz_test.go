@@ -119,7 +119,7 @@ func FuzzString(f *testing.F) {
 func FuzzRoundTrip(f *testing.F) {
 	f.Add([]byte("\x05\x03ab\x02\x04\x01\x00\x06"), int64(math.MinInt64), uint64(math.MaxUint64), 1e21)
 	f.Add([]byte("\x06\x02\xff<\x01\x03\x01\x00"), int64(math.MaxInt64), uint64(0), 1e-7)
-	f.Add([]byte("\x05\x05\x05\x05\x02"), int64(-1), uint64(1), -0.0)
+	f.Add([]byte("\x05\x05\x05\x05\x02"), int64(-1), uint64(1), math.Copysign(0, -1))
 	f.Fuzz(func(t *testing.T, data []byte, i int64, u uint64, x float64) {
 		g := gen{data: data, i: i, u: u, x: x}
 		var w Writer

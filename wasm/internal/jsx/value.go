@@ -12,12 +12,6 @@ import (
 // global returns globalThis[name].
 func global(name string) (safejs.Value, error) { return safejs.Global().Get(name) }
 
-// defined reports whether globalThis[name] exists.
-func defined(name string) bool {
-	v, err := global(name)
-	return err == nil && !v.IsUndefined() && !v.IsNull()
-}
-
 // construct calls new globalThis[name](args...).
 func construct(name string, args ...any) (safejs.Value, error) {
 	c, err := global(name)
