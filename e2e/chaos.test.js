@@ -165,7 +165,7 @@ test("chaos: 30 files, seeded faults, expiries and a reload: all byte-identical,
 
     // Reload while parts are on the wire, but not while a task is between the control-plane
     // calls that create or complete a server task (begin, confirm): a reload there loses the
-    // answer that names the task (see the README's Reliability section).
+    // answer that names the task (see docs/reliability.md).
     let snap;
     for (const deadline = Date.now() + 60000; ;) {
       const s = await states();

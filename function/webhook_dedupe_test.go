@@ -11,7 +11,7 @@ import (
 	"github.com/ferry-upload/ferry/function"
 )
 
-// The README's receivers process a delivery once per id: a replay (or a retry after a 2xx
+// docs/webhook.md's receivers process a delivery once per id: a replay (or a retry after a 2xx
 // that got lost) is answered 2xx without processing again; a delivery whose processing
 // failed is processed again when retried; a bad signature is refused unprocessed.
 func TestSnippetsProcessEachIDOnce(t *testing.T) {

@@ -13,8 +13,8 @@ import (
 	"time"
 )
 
-// The README's verification snippets, kept here so the tests run them verbatim
-// (TestREADMESnippets checks that the README shows exactly these).
+// docs/webhook.md's verification snippets, kept here so the tests run them verbatim
+// (TestWebhookDocSnippets checks that docs/webhook.md shows exactly these).
 
 // snippet:go:begin
 // verifyFerrySignature checks the Ferry-Signature header of a webhook against the raw

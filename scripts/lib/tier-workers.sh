@@ -67,7 +67,7 @@ setsid "$work/emulator" -addr "127.0.0.1:$EMU_PORT" >"$work/emulator.log" 2>&1 &
 pids+=($!)
 wait_http "http://127.0.0.1:$EMU_PORT/_emulator/healthz" 30 || fail "the emulator did not become ready"
 
-# A webhook receiver that checks the signature (the README's Node snippet) and appends each
+# A webhook receiver that checks the signature (docs/webhook.md's Node snippet) and appends each
 # verified body as one line.
 cat >"$work/hook.js" <<'JS'
 const crypto = require("node:crypto");
