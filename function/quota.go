@@ -84,7 +84,7 @@ func (h *handler) reserveUpload(ctx context.Context, c *Caller, size int64) (*re
 			return nil, &Error{Code: CodeInternal, Status: http.StatusInternalServerError, Message: "internal error",
 				Cause: fmt.Errorf("role %q has quotaBytes but provider %q cannot measure usage", c.RoleName, h.provider.Name())}
 		}
-		stored, err := ur.Usage(ctx, c)
+		stored, err := ur.Usage(ctx, &c.Caller)
 		if err != nil {
 			return nil, err
 		}

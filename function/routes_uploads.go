@@ -8,6 +8,8 @@ import (
 	"path"
 	"strconv"
 	"time"
+
+	"github.com/ferry-upload/ferry/function/provider"
 )
 
 // Brokered uploads (interfaces.md §5.2): the function runs the provider's control plane and
@@ -82,7 +84,7 @@ func (h *handler) postUploads(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	begun, err := h.provider.(Beginner).Begin(r.Context(), c, spec)
+	begun, err := h.provider.(Beginner).Begin(r.Context(), &c.Caller, spec)
 	if err != nil || begun.File != nil {
 		h.dropReservation(r.Context(), res) // nothing open: refused, or stored at once
 	}
@@ -110,7 +112,7 @@ func (h *handler) postUploads(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		// Nobody will hear of this upload: cancel it rather than leave it open uncounted.
 		if ab, ok := h.provider.(Aborter); ok {
-			if aerr := ab.Abort(r.Context(), c, t); aerr != nil {
+			if aerr := ab.Abort(r.Context(), &c.Caller, t); aerr != nil {
 				l.add(slog.String("cancel", "failed: "+safeErr(aerr)))
 			}
 		}
@@ -133,8 +135,8 @@ func (h *handler) brokeredCaller(r *http.Request, id *Identity, space string) (*
 	if sc.Role.Mode != ModeBrokered {
 		return nil, errForbidden("your role %q uploads directly with its own token, not through /v1/uploads", sc.RoleName)
 	}
-	return &Caller{Subject: id.Subject, RoleName: sc.RoleName, Role: sc.Role, Space: sc.Space, Prefix: sc.Prefix,
-		JWTExpiry: id.Expires}, nil
+	return &Caller{Role: sc.Role, Caller: provider.Caller{Subject: id.Subject, RoleName: sc.RoleName, Space: sc.Space,
+		Prefix: sc.Prefix, JWTExpiry: id.Expires}}, nil
 }
 
 // openUpload authenticates the caller and opens the ticket of an /v1/uploads/{id} route: it
@@ -173,7 +175,7 @@ func (h *handler) postTargets(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	targets, expires, err := h.provider.(Targeter).Targets(r.Context(), c, t, parts)
+	targets, expires, err := h.provider.(Targeter).Targets(r.Context(), &c.Caller, t, parts)
 	if err != nil {
 		return err
 	}
@@ -186,7 +188,7 @@ func (h *handler) getUpload(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	st, err := h.provider.(Stater).State(r.Context(), c, t)
+	st, err := h.provider.(Stater).State(r.Context(), &c.Caller, t)
 	if err == nil && st.File != nil || err != nil && asError(err).Code == CodeUploadNotFound {
 		h.releaseUpload(r.Context(), c, t) // completed or gone: no longer open
 	}
@@ -220,7 +222,7 @@ func (h *handler) postComplete(w http.ResponseWriter, r *http.Request) error {
 		return errInvalid("crc64 is required: the CRC-64 of the whole file as a decimal string")
 	}
 	ctx := r.Context()
-	st, err := h.provider.(Stater).State(ctx, c, t)
+	st, err := h.provider.(Stater).State(ctx, &c.Caller, t)
 	if err != nil && asError(err).Code != CodeUploadNotFound {
 		return err
 	}
@@ -229,7 +231,7 @@ func (h *handler) postComplete(w http.ResponseWriter, r *http.Request) error {
 			return v
 		}
 	}
-	f, err := h.provider.(Completer).Complete(ctx, c, t, &CompleteRequest{CRC64: crc})
+	f, err := h.provider.(Completer).Complete(ctx, &c.Caller, t, &CompleteRequest{CRC64: crc})
 	if err == nil || asError(err).Code == CodeUploadNotFound {
 		h.releaseUpload(ctx, c, t) // stored (whatever the checks below say) or gone
 	}
@@ -259,7 +261,7 @@ func (h *handler) checkHeld(ctx context.Context, c *Caller, t *Ticket, st *Remot
 	}
 	switch {
 	case st.Size > t.Size:
-		if err := h.provider.(Aborter).Abort(ctx, c, t); err != nil {
+		if err := h.provider.(Aborter).Abort(ctx, &c.Caller, t); err != nil {
 			l.add(slog.String("cancel", "failed: "+safeErr(err)))
 		} else {
 			l.add(slog.String("cancel", "done"))
@@ -304,7 +306,7 @@ func (h *handler) checkStored(ctx context.Context, c *Caller, f *StoredFile, dec
 	if !ok {
 		return nil, errPolicy("%s", v)
 	}
-	if err := rm.Remove(ctx, c, f.Path); err != nil {
+	if err := rm.Remove(ctx, &c.Caller, f.Path); err != nil {
 		l.add(slog.String("delete", "failed: "+safeErr(err)))
 		return nil, err
 	}
@@ -317,7 +319,7 @@ func (h *handler) deleteUpload(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := h.provider.(Aborter).Abort(r.Context(), c, t); err != nil {
+	if err := h.provider.(Aborter).Abort(r.Context(), &c.Caller, t); err != nil {
 		return err
 	}
 	h.releaseUpload(r.Context(), c, t)

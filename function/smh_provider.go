@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ferry-upload/ferry/function/provider"
 	"github.com/ferry-upload/ferry/shared/smh"
 )
 
@@ -40,7 +41,7 @@ var smhConflict = map[string]string{
 	ConflictFail: smh.ConflictAsk, ConflictRename: smh.ConflictRename, ConflictReplace: smh.ConflictOverwrite,
 }
 
-func (p *smhProvider) Begin(ctx context.Context, c *Caller, u *UploadSpec) (*Begun, error) {
+func (p *smhProvider) Begin(ctx context.Context, c *provider.Caller, u *UploadSpec) (*Begun, error) {
 	quick := u.Hashes[hashBeginning] != ""
 	key := tokenKey{user: c.Subject, space: c.Space, purpose: beginPurpose(u.Conflict == ConflictReplace, quick)}
 	req := smh.BeginRequest{Path: u.Path, Multipart: u.PartSize > 0, Conflict: smhConflict[u.Conflict], Size: u.Size,
@@ -90,13 +91,13 @@ func beginPurpose(force, quick bool) string {
 	return s
 }
 
-func (p *smhProvider) makeDirectory(ctx context.Context, c *Caller, dir string) error {
+func (p *smhProvider) makeDirectory(ctx context.Context, c *provider.Caller, dir string) error {
 	key := tokenKey{user: c.Subject, space: c.Space, purpose: purposeDirectory}
 	err := p.tokens.with(ctx, key, func(tok string) error { return p.client.CreateDirectory(ctx, tok, c.Space, dir) })
 	return upstreamError("creating the folder", err)
 }
 
-func (p *smhProvider) Targets(ctx context.Context, c *Caller, t *Ticket, parts []int) ([]Target, time.Time, error) {
+func (p *smhProvider) Targets(ctx context.Context, c *provider.Caller, t *Ticket, parts []int) ([]Target, time.Time, error) {
 	key := tokenKey{user: c.Subject, space: c.Space, purpose: purposeConfirm}
 	var info *smh.UploadInfo
 	err := p.tokens.with(ctx, key, func(tok string) error {
@@ -137,7 +138,7 @@ func (p *smhProvider) targetsOf(info *smh.UploadInfo, size, partSize int64, part
 	return out
 }
 
-func (p *smhProvider) State(ctx context.Context, c *Caller, t *Ticket) (*RemoteState, error) {
+func (p *smhProvider) State(ctx context.Context, c *provider.Caller, t *Ticket) (*RemoteState, error) {
 	key := tokenKey{user: c.Subject, space: c.Space, purpose: purposeConfirm}
 	var st *smh.UploadState
 	err := p.tokens.with(ctx, key, func(tok string) (err error) {
@@ -168,7 +169,7 @@ func (p *smhProvider) State(ctx context.Context, c *Caller, t *Ticket) (*RemoteS
 	return rs, nil
 }
 
-func (p *smhProvider) Complete(ctx context.Context, c *Caller, t *Ticket, req *CompleteRequest) (*StoredFile, error) {
+func (p *smhProvider) Complete(ctx context.Context, c *provider.Caller, t *Ticket, req *CompleteRequest) (*StoredFile, error) {
 	key := tokenKey{user: c.Subject, space: c.Space, purpose: purposeConfirm}
 	var f *smh.File
 	err := p.tokens.with(ctx, key, func(tok string) (err error) {
@@ -191,7 +192,7 @@ func (p *smhProvider) Complete(ctx context.Context, c *Caller, t *Ticket, req *C
 
 // findStored looks for a file of this size and CRC-64 at target or a renamed form of it,
 // among the newest 100 files of its folder.
-func (p *smhProvider) findStored(ctx context.Context, c *Caller, target string, size int64, crc string) (*StoredFile, error) {
+func (p *smhProvider) findStored(ctx context.Context, c *provider.Caller, target string, size int64, crc string) (*StoredFile, error) {
 	key := tokenKey{user: c.Subject, space: c.Space, purpose: purposeConfirm}
 	dir, name := path.Split(target)
 	var list []smh.File
@@ -214,7 +215,7 @@ func (p *smhProvider) findStored(ctx context.Context, c *Caller, target string, 
 	return nil, nil
 }
 
-func (p *smhProvider) Abort(ctx context.Context, c *Caller, t *Ticket) error {
+func (p *smhProvider) Abort(ctx context.Context, c *provider.Caller, t *Ticket) error {
 	key := tokenKey{user: c.Subject, space: c.Space, purpose: purposeConfirm}
 	err := p.tokens.with(ctx, key, func(tok string) error { return p.client.Cancel(ctx, tok, c.Space, t.Session) })
 	if smh.Code(err) == smh.CodeUploadNotFound {
@@ -223,7 +224,7 @@ func (p *smhProvider) Abort(ctx context.Context, c *Caller, t *Ticket) error {
 	return upstreamError("canceling the upload", err)
 }
 
-func (p *smhProvider) Remove(ctx context.Context, c *Caller, file string) error {
+func (p *smhProvider) Remove(ctx context.Context, c *provider.Caller, file string) error {
 	key := tokenKey{user: c.Subject, space: c.Space, purpose: purposeDelete}
 	err := p.tokens.with(ctx, key, func(tok string) error { return p.client.DeleteFile(ctx, tok, c.Space, file, true) })
 	return upstreamError("removing the file that broke the policy", err)

@@ -8,6 +8,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/ferry-upload/ferry/function/provider"
 	"github.com/ferry-upload/ferry/shared/smh"
 )
 
@@ -22,7 +23,7 @@ const (
 
 var _ UsageReader = (*smhProvider)(nil)
 
-func (p *smhProvider) Usage(ctx context.Context, c *Caller) (int64, error) {
+func (p *smhProvider) Usage(ctx context.Context, c *provider.Caller) (int64, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	w := &usageWalk{p: p, c: c, key: tokenKey{user: c.Subject, space: c.Space, purpose: purposeConfirm}, cancel: cancel}
@@ -38,7 +39,7 @@ func (p *smhProvider) Usage(ctx context.Context, c *Caller) (int64, error) {
 
 type usageWalk struct {
 	p        *smhProvider
-	c        *Caller
+	c        *provider.Caller
 	key      tokenKey
 	cancel   func()
 	listings atomic.Int64

@@ -29,21 +29,6 @@ const (
 	maxTicketLen = 4096
 )
 
-// Ticket is the sealed content of an upload ticket.
-type Ticket struct {
-	Provider string `json:"p"`
-	Library  string `json:"l"`
-	Space    string `json:"s"`
-	Subject  string `json:"u"`
-	Path     string `json:"f"` // the full library path the upload was approved for
-	Size     int64  `json:"n"` // the declared size, checked again at completion
-	Type     string `json:"t,omitempty"`
-	Session  string `json:"k"`           // the provider's handle (SMH: the confirm key)
-	PartSize int64  `json:"z,omitempty"` // 0: one simple body
-	Expires  int64  `json:"e"`           // unix seconds
-	Mode     string `json:"m,omitempty"` // reserved for provider variants
-}
-
 // errTicket is every refusal of a ticket: which check failed is logged, never answered,
 // so a caller learns nothing from altering one.
 var errTicket = errors.New("upload ticket refused")

@@ -1,0 +1,54 @@
+package provider
+
+import "errors"
+
+// Error codes of interfaces.md §3. Clients act on these, never on messages.
+const (
+	CodeInvalidRequest   = "InvalidRequest"   // 400; 413 body too large; 415 wrong content type
+	CodeUnauthenticated  = "Unauthenticated"  // 401
+	CodeForbidden        = "Forbidden"        // 403
+	CodeOriginNotAllowed = "OriginNotAllowed" // 403
+	CodePolicyViolation  = "PolicyViolation"  // 403
+	CodeRateLimited      = "RateLimited"      // 429
+	CodeUpstreamError    = "UpstreamError"    // 502
+	CodeInternal         = "Internal"         // 500
+	// Brokered uploads (interfaces.md §5.2).
+	CodeHashNeeded     = "HashNeeded"     // 409: begin again with the hashes named in need
+	CodeUploadNotFound = "UploadNotFound" // 404: the provider no longer has the upload
+	// Provider refusals in words every provider shares; the provider's code goes beside.
+	CodeAlreadyExists  = "AlreadyExists"  // 409: a file or folder of that name exists (conflict fail)
+	CodeQuotaExceeded  = "QuotaExceeded"  // 403: the library's or space's quota is used up
+	CodeInvalidPath    = "InvalidPath"    // 400: the service refuses the name or depth of the path
+	CodeTypeNotAllowed = "TypeNotAllowed" // 400: the service refuses the file's type
+)
+
+// Error is the function's one error type: a stable code, the HTTP status it is answered
+// with, and a message safe to show the caller (it never holds a secret, a token or an
+// upstream URL). Cause, when set, is logged but never answered.
+type Error struct {
+	Code    string
+	Status  int
+	Message string
+	Cause   error
+	// Header holds extra answer headers (Retry-After, Allow).
+	Header map[string]string
+	// Need lists the hashes a HashNeeded answer asks for.
+	Need []string
+	// ProviderCode is the provider's own code of an upstream refusal, answered beside Code.
+	ProviderCode string
+}
+
+func (e *Error) Error() string { return e.Code + ": " + e.Message }
+func (e *Error) Unwrap() error { return e.Cause }
+
+// Is reports whether target is an *Error with the same code.
+func (e *Error) Is(target error) bool {
+	var t *Error
+	return errors.As(target, &t) && t.Code == e.Code
+}
+
+// UploadGone is the error of an upload the service no longer has (completed, canceled
+// or expired).
+func UploadGone() *Error {
+	return &Error{Code: CodeUploadNotFound, Status: 404, Message: "the provider no longer has this upload (completed, canceled or expired)"}
+}
