@@ -25,6 +25,8 @@ targets=(
   "./shared/hashes FuzzCombineCRC64" # CRC-64 combine vs a CRC-64 of the concatenation
   "./shared/hashes/gosha FuzzChain"  # the chained SHA-256, through checkpoints
   "./shared/hashes/sha1sum FuzzSHA1Resume" # SHA-1 saved and restored between pieces
+  "./shared/gokuai FuzzInt"          # Gokuai's numbers that arrive as strings
+  "./shared/gokuai FuzzAnswer"       # Gokuai answers and error bodies
   "./wasm/internal/jsonx FuzzParse"     # jsonx.Parse vs json.Valid and json.Unmarshal
   "./wasm/internal/jsonx FuzzString"    # jsonx.Writer's string quoting vs json.Marshal
   "./wasm/internal/jsonx FuzzRoundTrip" # jsonx.Writer output read back by json.Unmarshal
