@@ -61,9 +61,11 @@ const (
 // Config is everything the function needs. Adapters fill it with ConfigFromLookup; New
 // validates it and refuses to start on anything unsafe or unknown.
 type Config struct {
-	// Provider is the library service (FERRY_PROVIDER): "smh" (default). "pds" and "gokuai"
-	// are named by interfaces.md §5.3 but not served yet.
+	// Provider is the library service (FERRY_PROVIDER): "smh" (default) or "pds". "gokuai"
+	// is named by interfaces.md §5.3 but not served yet.
 	Provider string
+	// PDS configures the PDS provider (FERRY_PROVIDER=pds); the SMH_* fields are then unused.
+	PDS PDSConfig
 	// TicketKey seals upload tickets (FERRY_TICKET_KEY, at least 32 bytes). Every instance
 	// must hold the same key. Required when a role is brokered, except in DevMode, where a
 	// random per-process key is used.
@@ -159,26 +161,30 @@ func (c Config) withDefaults() (Config, error) {
 }
 
 func (c *Config) validate() error {
+	if err := c.Policy.validate(); err != nil {
+		return err
+	}
 	switch c.Provider {
 	case ProviderSMH:
-	case ProviderPDS, ProviderGokuai:
-		return fmt.Errorf("%s=%s: this release serves only %q; the %s provider is not built yet", EnvProvider, c.Provider, ProviderSMH, c.Provider)
+		if err := c.checkURL(EnvAPIBase, c.APIBase, true); err != nil {
+			return err
+		}
+		if !validID(c.LibraryID) {
+			return fmt.Errorf("%s %q: use the library id (1-64 letters, digits, '-', '_')", EnvLibraryID, c.LibraryID)
+		}
+		if c.LibrarySecret == "" {
+			return fmt.Errorf("%s is empty: the function cannot mint tokens without it", EnvLibrarySecret)
+		}
+	case ProviderPDS:
+		if err := c.validatePDS(); err != nil {
+			return err
+		}
+	case ProviderGokuai:
+		return fmt.Errorf("%s=%s: this release serves %q and %q; the %s provider is not built yet", EnvProvider, c.Provider, ProviderSMH, ProviderPDS, c.Provider)
 	default:
-		return fmt.Errorf("%s %q: use %q", EnvProvider, c.Provider, ProviderSMH)
-	}
-	if err := c.checkURL(EnvAPIBase, c.APIBase, true); err != nil {
-		return err
-	}
-	if !validID(c.LibraryID) {
-		return fmt.Errorf("%s %q: use the library id (1-64 letters, digits, '-', '_')", EnvLibraryID, c.LibraryID)
-	}
-	if c.LibrarySecret == "" {
-		return fmt.Errorf("%s is empty: the function cannot mint tokens without it", EnvLibrarySecret)
+		return fmt.Errorf("%s %q: use %q or %q", EnvProvider, c.Provider, ProviderSMH, ProviderPDS)
 	}
 	if err := c.validateAuth(); err != nil {
-		return err
-	}
-	if err := c.Policy.validate(); err != nil {
 		return err
 	}
 	if err := c.validateTicketKey(); err != nil {

@@ -60,7 +60,15 @@ func New(cfg Config) (http.Handler, error) {
 		return nil, fmt.Errorf("token function: refusing to start: %w", err)
 	}
 	h.tickets = tickets
-	h.provider = &smhProvider{client: sc, tokens: h.tokens, library: cfg.LibraryID}
+	switch cfg.Provider {
+	case ProviderPDS:
+		cfg.HTTPClient = client
+		if h.provider, err = newPDSProvider(cfg); err != nil {
+			return nil, fmt.Errorf("token function: refusing to start: %w", err)
+		}
+	default:
+		h.provider = &smhProvider{client: sc, tokens: h.tokens, library: cfg.LibraryID}
+	}
 	if err := checkQuotaSupport(h.provider, cfg.Policy); err != nil {
 		return nil, fmt.Errorf("token function: refusing to start: %w", err)
 	}
@@ -79,10 +87,16 @@ func New(cfg Config) (http.Handler, error) {
 		h.hook = &webhook{url: cfg.WebhookURL, secret: cfg.WebhookSecret, client: client, now: cfg.Now, sleep: sleepCtx}
 	}
 	h.routes = map[string]map[string]routeFunc{
-		"/v1/token":     {http.MethodPost: h.postToken, http.MethodDelete: h.deleteToken},
-		"/v1/confirm":   {http.MethodPost: h.postConfirm},
-		"/v1/directory": {http.MethodPost: h.postDirectory},
-		"/healthz":      {http.MethodGet: h.healthz, http.MethodHead: h.healthz},
+		"/v1/token": {http.MethodPost: h.postToken},
+		"/healthz":  {http.MethodGet: h.healthz, http.MethodHead: h.healthz},
+	}
+	if cfg.Provider == ProviderSMH {
+		// SMH's direct mode: browser tokens, their revocation and the direct confirm.
+		h.routes["/v1/token"][http.MethodDelete] = h.deleteToken
+		h.routes["/v1/confirm"] = map[string]routeFunc{http.MethodPost: h.postConfirm}
+	}
+	if _, ok := h.provider.(DirectoryMaker); ok {
+		h.routes["/v1/directory"] = map[string]routeFunc{http.MethodPost: h.postDirectory}
 	}
 	h.addUploadRoutes()
 	return h, nil

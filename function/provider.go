@@ -21,6 +21,9 @@ type (
 	CompleteRequest = provider.CompleteRequest
 	StoredFile      = provider.StoredFile
 	HashNeeded      = provider.HashNeeded
+	Shaper          = provider.Shaper
+	Shape           = provider.Shape
+	DirectoryMaker  = provider.DirectoryMaker
 	Ticket          = provider.Ticket
 )
 
@@ -36,4 +39,13 @@ const (
 type Caller struct {
 	provider.Caller
 	Role *Role
+}
+
+// shapeOf is the provider's upload shape; without a Shaper, parts go in any order and no
+// hash is accepted.
+func shapeOf(p Provider) Shape {
+	if s, ok := p.(Shaper); ok {
+		return s.Shape()
+	}
+	return Shape{}
 }

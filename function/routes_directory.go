@@ -3,6 +3,8 @@ package function
 import (
 	"log/slog"
 	"net/http"
+
+	"github.com/ferry-upload/ferry/function/provider"
 )
 
 // directoryAnswer is the answer of POST /v1/directory.
@@ -48,22 +50,15 @@ func (h *handler) postDirectory(w http.ResponseWriter, r *http.Request) error {
 	}
 	p := joinPath(segs)
 	l.add(slog.String("dir", p))
-	ctx := r.Context()
-	key := tokenKey{user: id.Subject, space: sc.Space, purpose: purposeDirectory}
-	var existed bool
-	err = h.tokens.with(ctx, key, func(tok string) (err error) {
-		if existed, err = h.smh.DirectoryExists(ctx, tok, sc.Space, p); err != nil || existed {
-			return err
-		}
-		return h.smh.CreateDirectory(ctx, tok, sc.Space, p)
-	})
+	c := &provider.Caller{Subject: id.Subject, RoleName: sc.RoleName, Space: sc.Space, Prefix: sc.Prefix, JWTExpiry: id.Expires}
+	created, err := h.provider.(DirectoryMaker).MakeDirectory(r.Context(), c, p)
 	if err != nil {
-		return upstreamError("creating the directory", err)
+		return err
 	}
-	status := http.StatusCreated
-	if existed {
-		status = http.StatusOK
+	status := http.StatusOK
+	if created {
+		status = http.StatusCreated
 	}
-	writeJSON(w, status, directoryAnswer{Path: p, SpaceID: sc.Space, Created: !existed})
+	writeJSON(w, status, directoryAnswer{Path: p, SpaceID: sc.Space, Created: created})
 	return nil
 }

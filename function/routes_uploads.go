@@ -71,8 +71,14 @@ func (h *handler) postUploads(w http.ResponseWriter, r *http.Request) error {
 	case len(b.Hashes) > 0 && !role.QuickUpload:
 		return errPolicy("quick upload is turned off for your role: send no hashes")
 	}
-	if err := checkSMHHashes(b.Hashes); err != nil {
-		return err
+	shape := shapeOf(h.provider)
+	if len(b.Hashes) > 0 {
+		if shape.CheckHashes == nil {
+			return errInvalid("hashes: %s has no quick upload; send none", h.provider.Name())
+		}
+		if err := shape.CheckHashes(b.Hashes); err != nil {
+			return err
+		}
 	}
 	var pref int64
 	if b.PartSize != nil {
@@ -121,7 +127,8 @@ func (h *handler) postUploads(w http.ResponseWriter, r *http.Request) error {
 	}
 	l.add(slog.String("upload", keyTag(begun.Session)))
 	writeJSON(w, http.StatusCreated, map[string]any{"upload": uploadAnswer{ID: sealed, Path: full, Size: spec.Size,
-		PartSize: spec.PartSize, Parts: partCount(spec.Size, spec.PartSize), Expires: begun.Expires, Targets: begun.Targets}})
+		PartSize: spec.PartSize, Parts: partCount(spec.Size, spec.PartSize), Ordered: shape.Ordered, Expires: begun.Expires,
+		Targets: begun.Targets}})
 	return nil
 }
 

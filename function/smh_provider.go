@@ -20,13 +20,36 @@ type smhProvider struct {
 }
 
 var (
-	_ Beginner  = (*smhProvider)(nil)
-	_ Targeter  = (*smhProvider)(nil)
-	_ Stater    = (*smhProvider)(nil)
-	_ Completer = (*smhProvider)(nil)
-	_ Aborter   = (*smhProvider)(nil)
-	_ Remover   = (*smhProvider)(nil)
+	_ Beginner       = (*smhProvider)(nil)
+	_ Targeter       = (*smhProvider)(nil)
+	_ Stater         = (*smhProvider)(nil)
+	_ Completer      = (*smhProvider)(nil)
+	_ Aborter        = (*smhProvider)(nil)
+	_ Remover        = (*smhProvider)(nil)
+	_ Shaper         = (*smhProvider)(nil)
+	_ DirectoryMaker = (*smhProvider)(nil)
 )
+
+// MakeDirectory creates dir and its parents with a server-side token holding only
+// create_directory, so roles without that grant can upload into new folders.
+func (p *smhProvider) MakeDirectory(ctx context.Context, c *provider.Caller, dir string) (created bool, err error) {
+	key := tokenKey{user: c.Subject, space: c.Space, purpose: purposeDirectory}
+	err = p.tokens.with(ctx, key, func(tok string) error {
+		existed, err := p.client.DirectoryExists(ctx, tok, c.Space, dir)
+		if err != nil || existed {
+			return err
+		}
+		created = true
+		return p.client.CreateDirectory(ctx, tok, c.Space, dir)
+	})
+	if err != nil {
+		return false, upstreamError("creating the directory", err)
+	}
+	return created, nil
+}
+
+// Shape: parts in any order, SMH's two quick-upload hashes.
+func (p *smhProvider) Shape() Shape { return Shape{CheckHashes: checkSMHHashes} }
 
 // SMH's quick-upload hashes as the browser names them in "hashes".
 const (

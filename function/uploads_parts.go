@@ -1,5 +1,7 @@
 package function
 
+import "github.com/ferry-upload/ferry/function/provider"
+
 // How the function cuts a brokered upload. The browser may name a part size; the function
 // decides (within the data plane's limits), so the ticket, the targets and the check at
 // completion agree on one plan.
@@ -8,9 +10,7 @@ const (
 	minPartSize     = int64(1) << 20 // the data plane refuses smaller parts (but the last)
 	maxPartSize     = int64(5) << 30
 	maxParts        = 10000
-	// targetWindow is how many parts' targets one answer carries: SMH signs one header set
-	// for all parts, but a 5 GiB file in 8 MiB parts would be a megabyte of JSON.
-	targetWindow = 16
+	targetWindow    = provider.TargetWindow
 	// maxTargetsAsked caps the parts of one /targets request.
 	maxTargetsAsked = 64
 )
@@ -30,22 +30,9 @@ func choosePartSize(size, pref int64) int64 {
 	return pref
 }
 
-// partCount is the number of parts (0 for one body).
-func partCount(size, partSize int64) int {
-	if partSize == 0 {
-		return 0
-	}
-	return int((size + partSize - 1) / partSize)
-}
+func partCount(size, partSize int64) int { return provider.PartCount(size, partSize) }
 
-// span is part n's offset and length (n = 0: the one body).
-func span(size, partSize int64, n int) (off, length int64) {
-	if partSize == 0 || n == 0 {
-		return 0, size
-	}
-	off = int64(n-1) * partSize
-	return off, min(partSize, size-off)
-}
+func span(size, partSize int64, n int) (off, length int64) { return provider.Span(size, partSize, n) }
 
 // firstWindow is the parts whose targets the begin answer carries.
 func firstWindow(size, partSize int64) []int {

@@ -1,6 +1,9 @@
 package provider
 
-import "errors"
+import (
+	"errors"
+	"fmt"
+)
 
 // Error codes of interfaces.md §3. Clients act on these, never on messages.
 const (
@@ -51,4 +54,18 @@ func (e *Error) Is(target error) bool {
 // or expired).
 func UploadGone() *Error {
 	return &Error{Code: CodeUploadNotFound, Status: 404, Message: "the provider no longer has this upload (completed, canceled or expired)"}
+}
+
+// CodeUnexpected is the provider code of an answer the service should not have given.
+const CodeUnexpected = "UnexpectedResponse"
+
+// Invalid is the caller's mistake in a request (400 InvalidRequest).
+func Invalid(format string, args ...any) *Error {
+	return &Error{Code: CodeInvalidRequest, Status: 400, Message: fmt.Sprintf(format, args...)}
+}
+
+// Upstream is a failure of the service (502 UpstreamError) while doing op, with the
+// service's code beside (providerCode, "" when it gave none). detail is safe to show.
+func Upstream(op, providerCode, detail string, cause error) *Error {
+	return &Error{Code: CodeUpstreamError, Status: 502, Message: op + ": " + detail, ProviderCode: providerCode, Cause: cause}
 }

@@ -182,3 +182,47 @@ type Ticket struct {
 	Expires  int64  `json:"e"`           // unix seconds
 	Mode     string `json:"m,omitempty"` // reserved for provider variants
 }
+
+// Shaper is implemented by a provider whose uploads differ from the default shape (parts
+// in any order, no quick-upload hashes).
+type Shaper interface {
+	Shape() Shape
+}
+
+// Shape is how a provider's uploads go.
+type Shape struct {
+	// Ordered: the service takes parts only in order, so the browser sends one at a time
+	// (the begin answer's "ordered").
+	Ordered bool
+	// CheckHashes checks the "hashes" of a begin request (names and formats) before any
+	// upstream call; nil accepts none.
+	CheckHashes func(map[string]string) error
+}
+
+// DirectoryMaker creates folders (POST /v1/directory, and the parents of an upload).
+type DirectoryMaker interface {
+	// MakeDirectory creates dir (a full library path inside the caller's area) and its
+	// missing parents; created is false when dir existed.
+	MakeDirectory(ctx context.Context, c *Caller, dir string) (created bool, err error)
+}
+
+// TargetWindow is how many parts' targets one answer carries: the rest are asked for as
+// the upload goes (a 5 GiB file in 8 MiB parts would be a megabyte of JSON).
+const TargetWindow = 16
+
+// PartCount is the number of parts of an upload (0 for one body).
+func PartCount(size, partSize int64) int {
+	if partSize == 0 {
+		return 0
+	}
+	return int((size + partSize - 1) / partSize)
+}
+
+// Span is part n's offset and length (n = 0: the one body).
+func Span(size, partSize int64, n int) (off, length int64) {
+	if partSize == 0 || n == 0 {
+		return 0, size
+	}
+	off = int64(n-1) * partSize
+	return off, min(partSize, size-off)
+}

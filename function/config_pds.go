@@ -1,0 +1,120 @@
+package function
+
+import (
+	"crypto/rsa"
+	"crypto/x509"
+	"encoding/pem"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/ferry-upload/ferry/function/pds"
+	sharedpds "github.com/ferry-upload/ferry/shared/pds"
+)
+
+// Environment variables of the PDS provider (interfaces.md §5.3).
+const (
+	EnvPDSAPIBase      = "PDS_API_BASE"
+	EnvPDSDomainID     = "PDS_DOMAIN_ID"
+	EnvPDSClientID     = "PDS_CLIENT_ID"
+	EnvPDSPrivateKey   = "PDS_PRIVATE_KEY"
+	EnvPDSDrive        = "PDS_DRIVE"
+	EnvPDSClientSecret = "PDS_CLIENT_SECRET"
+	EnvPDSRedirectURI  = "PDS_REDIRECT_URI"
+)
+
+// PDSConfig is the PDS provider's configuration (FERRY_PROVIDER=pds).
+type PDSConfig struct {
+	// APIBase is the domain's API (PDS_API_BASE), e.g. https://{domain}.api.aliyunpds.com.
+	APIBase  string
+	DomainID string // PDS_DOMAIN_ID
+	// ClientID and PrivateKey are the JWT app's id and its RSA private key in PEM (PKCS#1 or
+	// PKCS#8): the function signs each caller's JWT-bearer assertion with it.
+	ClientID   string
+	PrivateKey Secret
+	// Drive is "default" (each user's default drive) or a drive id (PDS_DRIVE).
+	Drive string
+	// ClientSecret and RedirectURI are the web-server app's, for the sign-in flow.
+	ClientSecret Secret
+	RedirectURI  string
+}
+
+func pdsFromLookup(get func(string) string, secret func(string) Secret) PDSConfig {
+	return PDSConfig{APIBase: get(EnvPDSAPIBase), DomainID: get(EnvPDSDomainID), ClientID: get(EnvPDSClientID),
+		PrivateKey: secret(EnvPDSPrivateKey), Drive: get(EnvPDSDrive), ClientSecret: secret(EnvPDSClientSecret),
+		RedirectURI: get(EnvPDSRedirectURI)}
+}
+
+// validatePDS checks the PDS settings and the policy's fit: every role brokered (a PDS token
+// carries the user's full rights, so none may reach a browser) and single-space.
+func (c *Config) validatePDS() error {
+	p := &c.PDS
+	p.APIBase = strings.TrimRight(p.APIBase, "/")
+	if err := c.checkURL(EnvPDSAPIBase, p.APIBase, true); err != nil {
+		return err
+	}
+	if !validID(p.DomainID) {
+		return fmt.Errorf("%s %q: use the domain id (1-64 letters, digits, '-', '_')", EnvPDSDomainID, p.DomainID)
+	}
+	if p.ClientID == "" {
+		return fmt.Errorf("%s is empty: the JWT app's id signs every assertion", EnvPDSClientID)
+	}
+	if _, err := parseRSAKey(p.PrivateKey); err != nil {
+		return fmt.Errorf("%s: %w", EnvPDSPrivateKey, err)
+	}
+	if p.Drive == "" {
+		p.Drive = pds.DriveDefault
+	}
+	if p.Drive != pds.DriveDefault && !validID(p.Drive) {
+		return fmt.Errorf("%s %q: use %q or a drive id", EnvPDSDrive, p.Drive, pds.DriveDefault)
+	}
+	for _, name := range c.Policy.roleNames() {
+		r := c.Policy.Roles[name]
+		if r.Mode != ModeBrokered {
+			return fmt.Errorf("POLICY: role %q: mode %q is SMH's only; with %s=pds every role is brokered (a PDS token carries the user's full rights)", name, r.Mode, EnvProvider)
+		}
+		if r.Space != DefaultSpace {
+			return fmt.Errorf("POLICY: role %q: space %q: PDS has no spaces; use \"-\"", name, r.Space)
+		}
+	}
+	return nil
+}
+
+// parseRSAKey reads an RSA private key in PEM (PKCS#1 or PKCS#8). Its errors never quote it.
+func parseRSAKey(pemText Secret) (*rsa.PrivateKey, error) {
+	block, _ := pem.Decode([]byte(strings.ReplaceAll(string(pemText), `\n`, "\n")))
+	if block == nil {
+		return nil, errors.New("not a PEM block (paste the key with its BEGIN and END lines; \\n for line breaks is fine)")
+	}
+	if k, err := x509.ParsePKCS1PrivateKey(block.Bytes); err == nil {
+		return k, checkRSASize(k)
+	}
+	k, err := x509.ParsePKCS8PrivateKey(block.Bytes)
+	if err != nil {
+		return nil, errors.New("not an RSA private key in PKCS#1 or PKCS#8")
+	}
+	rk, ok := k.(*rsa.PrivateKey)
+	if !ok {
+		return nil, errors.New("the key is not RSA (PDS's JWT apps sign with RS256)")
+	}
+	return rk, checkRSASize(rk)
+}
+
+func checkRSASize(k *rsa.PrivateKey) error {
+	if k.N.BitLen() < 2048 {
+		return fmt.Errorf("the RSA key has %d bits; use at least 2048", k.N.BitLen())
+	}
+	return nil
+}
+
+// newPDSProvider builds the PDS provider of a validated config.
+func newPDSProvider(cfg Config) (*pds.Provider, error) {
+	key, err := parseRSAKey(cfg.PDS.PrivateKey)
+	if err != nil {
+		return nil, err
+	}
+	client := &sharedpds.Client{BaseURL: cfg.PDS.APIBase, HTTP: cfg.HTTPClient}
+	tokens := &sharedpds.UserTokens{Client: client, Key: key, ClientID: cfg.PDS.ClientID, DomainID: cfg.PDS.DomainID,
+		AutoCreate: true, Now: cfg.Now}
+	return pds.New(client, tokens, cfg.PDS.DomainID, cfg.PDS.Drive, cfg.Now), nil
+}
