@@ -39,9 +39,12 @@ type PDSConfig struct {
 	RedirectURI  string
 }
 
-func pdsFromLookup(get func(string) string, secret func(string) Secret) PDSConfig {
+// pdsFromLookup reads the PDS variables. The private key is PEM, whose lines and final
+// newline are its own (so it is trimmed rather than refused for whitespace).
+func pdsFromLookup(lookup func(string) (string, bool), get func(string) string, secret func(string) Secret) PDSConfig {
+	key, _ := lookup(EnvPDSPrivateKey)
 	return PDSConfig{APIBase: get(EnvPDSAPIBase), DomainID: get(EnvPDSDomainID), ClientID: get(EnvPDSClientID),
-		PrivateKey: secret(EnvPDSPrivateKey), Drive: get(EnvPDSDrive), ClientSecret: secret(EnvPDSClientSecret),
+		PrivateKey: Secret(strings.TrimSpace(key)), Drive: get(EnvPDSDrive), ClientSecret: secret(EnvPDSClientSecret),
 		RedirectURI: get(EnvPDSRedirectURI)}
 }
 

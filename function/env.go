@@ -66,7 +66,7 @@ func ConfigFromLookup(lookup func(string) (string, bool)) (Config, error) {
 		Provider:      get(EnvProvider),
 		TicketKey:     secret(EnvTicketKey),
 	}
-	c.PDS = pdsFromLookup(get, secret)
+	c.PDS = pdsFromLookup(lookup, get, secret)
 	if firstErr != nil {
 		return Config{}, firstErr
 	}

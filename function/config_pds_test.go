@@ -1,0 +1,112 @@
+package function
+
+import (
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"encoding/pem"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+var testPDSKey = sync.OnceValues(func() (*rsa.PrivateKey, error) { return rsa.GenerateKey(rand.Reader, 2048) })
+
+func pemOf(t *testing.T, der []byte, kind string) string {
+	t.Helper()
+	return string(pem.EncodeToMemory(&pem.Block{Type: kind, Bytes: der}))
+}
+
+// pdsEnv is a valid FERRY_PROVIDER=pds environment (no SMH_* variables).
+func pdsEnv(t *testing.T) map[string]string {
+	key, err := testPDSKey()
+	require.NoError(t, err)
+	return map[string]string{
+		EnvProvider:       ProviderPDS,
+		EnvPDSAPIBase:     "https://pdsx.api.aliyunpds.com",
+		EnvPDSDomainID:    "pdsx",
+		EnvPDSClientID:    "ferry-app",
+		EnvPDSPrivateKey:  pemOf(t, x509.MarshalPKCS1PrivateKey(key), "RSA PRIVATE KEY"),
+		EnvHS256Secret:    strings.Repeat("k", 32),
+		EnvAllowedOrigins: "https://app.example.com",
+		EnvTicketKey:      strings.Repeat("t", 32),
+	}
+}
+
+func TestConfigPDS(t *testing.T) {
+	key, err := testPDSKey()
+	require.NoError(t, err)
+	pkcs8, err := x509.MarshalPKCS8PrivateKey(key)
+	require.NoError(t, err)
+	small, err := rsa.GenerateKey(rand.Reader, 1024)
+	require.NoError(t, err)
+	tests := []struct {
+		name string
+		mod  map[string]string
+		want string // "" accepts
+	}{
+		{"defaults", nil, ""},
+		{"PKCS#8 key", map[string]string{EnvPDSPrivateKey: pemOf(t, pkcs8, "PRIVATE KEY")}, ""},
+		{"key with \\n escapes", map[string]string{EnvPDSPrivateKey: strings.ReplaceAll(pemOf(t, x509.MarshalPKCS1PrivateKey(key), "RSA PRIVATE KEY"), "\n", `\n`)}, ""},
+		{"a drive id", map[string]string{EnvPDSDrive: "drive-1"}, ""},
+		{"no api base", map[string]string{EnvPDSAPIBase: ""}, EnvPDSAPIBase},
+		{"http api base", map[string]string{EnvPDSAPIBase: "http://pds.example.com"}, "plain http"},
+		{"no domain", map[string]string{EnvPDSDomainID: ""}, EnvPDSDomainID},
+		{"no client id", map[string]string{EnvPDSClientID: ""}, EnvPDSClientID},
+		{"no key", map[string]string{EnvPDSPrivateKey: ""}, EnvPDSPrivateKey},
+		{"not PEM", map[string]string{EnvPDSPrivateKey: "secret-key-material"}, "PEM"},
+		{"short key", map[string]string{EnvPDSPrivateKey: pemOf(t, x509.MarshalPKCS1PrivateKey(small), "RSA PRIVATE KEY")}, "2048"},
+		{"bad drive", map[string]string{EnvPDSDrive: "a/b"}, EnvPDSDrive},
+		{"a direct role", map[string]string{EnvPolicy: `{"roles":{"uploader":{"grants":["begin_upload"],"mode":"direct"}}}`}, "SMH's only"},
+		{"a space", map[string]string{EnvPolicy: `{"roles":{"uploader":{"grants":["begin_upload"],"space":"{space}"}}}`}, "no spaces"},
+		{"gokuai not yet", map[string]string{EnvProvider: ProviderGokuai}, "not built yet"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			e := pdsEnv(t)
+			for k, v := range tc.mod {
+				e[k] = v
+			}
+			cfg, err := ConfigFromLookup(env(e))
+			if err == nil {
+				_, err = New(cfg)
+			}
+			if tc.want == "" {
+				require.NoError(t, err)
+				return
+			}
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tc.want)
+			assert.NotContains(t, err.Error(), "PRIVATE KEY", "the error quotes the key")
+			assert.NotContains(t, err.Error(), "secret-key-material", "the error quotes the key")
+		})
+	}
+}
+
+// With PDS, the routes that only SMH has are not served.
+func TestPDSRoutes(t *testing.T) {
+	cfg, err := ConfigFromLookup(env(pdsEnv(t)))
+	require.NoError(t, err)
+	h, err := New(cfg)
+	require.NoError(t, err)
+	for _, tc := range []struct {
+		method, path string
+		status       int
+	}{
+		{"POST", "/v1/confirm", 404},
+		{"DELETE", "/v1/token", 405},
+		{"POST", "/v1/uploads", 401},
+		{"POST", "/v1/directory", 401},
+		{"GET", "/v1/uploads/x", 401},
+	} {
+		r := httptest.NewRequest(tc.method, tc.path, strings.NewReader("{}"))
+		r.Header.Set("Content-Type", "application/json")
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, r)
+		assert.Equal(t, tc.status, w.Code, "%s %s: %s", tc.method, tc.path, w.Body)
+	}
+}
