@@ -1,4 +1,4 @@
-package function
+package function_test
 
 import (
 	"crypto/rand"
@@ -12,7 +12,13 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/ferry-upload/ferry/function"
 )
+
+func lookupOf(kv map[string]string) func(string) (string, bool) {
+	return func(k string) (string, bool) { v, ok := kv[k]; return v, ok }
+}
 
 var testPDSKey = sync.OnceValues(func() (*rsa.PrivateKey, error) { return rsa.GenerateKey(rand.Reader, 2048) })
 
@@ -26,14 +32,14 @@ func pdsEnv(t *testing.T) map[string]string {
 	key, err := testPDSKey()
 	require.NoError(t, err)
 	return map[string]string{
-		EnvProvider:       ProviderPDS,
-		EnvPDSAPIBase:     "https://pdsx.api.aliyunpds.com",
-		EnvPDSDomainID:    "pdsx",
-		EnvPDSClientID:    "ferry-app",
-		EnvPDSPrivateKey:  pemOf(t, x509.MarshalPKCS1PrivateKey(key), "RSA PRIVATE KEY"),
-		EnvHS256Secret:    strings.Repeat("k", 32),
-		EnvAllowedOrigins: "https://app.example.com",
-		EnvTicketKey:      strings.Repeat("t", 32),
+		function.EnvProvider:       function.ProviderPDS,
+		function.EnvPDSAPIBase:     "https://pdsx.api.aliyunpds.com",
+		function.EnvPDSDomainID:    "pdsx",
+		function.EnvPDSClientID:    "ferry-app",
+		function.EnvPDSPrivateKey:  pemOf(t, x509.MarshalPKCS1PrivateKey(key), "RSA PRIVATE KEY"),
+		function.EnvHS256Secret:    strings.Repeat("k", 32),
+		function.EnvAllowedOrigins: "https://app.example.com",
+		function.EnvTicketKey:      strings.Repeat("t", 32),
 	}
 }
 
@@ -50,20 +56,20 @@ func TestConfigPDS(t *testing.T) {
 		want string // "" accepts
 	}{
 		{"defaults", nil, ""},
-		{"PKCS#8 key", map[string]string{EnvPDSPrivateKey: pemOf(t, pkcs8, "PRIVATE KEY")}, ""},
-		{"key with \\n escapes", map[string]string{EnvPDSPrivateKey: strings.ReplaceAll(pemOf(t, x509.MarshalPKCS1PrivateKey(key), "RSA PRIVATE KEY"), "\n", `\n`)}, ""},
-		{"a drive id", map[string]string{EnvPDSDrive: "drive-1"}, ""},
-		{"no api base", map[string]string{EnvPDSAPIBase: ""}, EnvPDSAPIBase},
-		{"http api base", map[string]string{EnvPDSAPIBase: "http://pds.example.com"}, "plain http"},
-		{"no domain", map[string]string{EnvPDSDomainID: ""}, EnvPDSDomainID},
-		{"no client id", map[string]string{EnvPDSClientID: ""}, EnvPDSClientID},
-		{"no key", map[string]string{EnvPDSPrivateKey: ""}, EnvPDSPrivateKey},
-		{"not PEM", map[string]string{EnvPDSPrivateKey: "secret-key-material"}, "PEM"},
-		{"short key", map[string]string{EnvPDSPrivateKey: pemOf(t, x509.MarshalPKCS1PrivateKey(small), "RSA PRIVATE KEY")}, "2048"},
-		{"bad drive", map[string]string{EnvPDSDrive: "a/b"}, EnvPDSDrive},
-		{"a direct role", map[string]string{EnvPolicy: `{"roles":{"uploader":{"grants":["begin_upload"],"mode":"direct"}}}`}, "SMH's only"},
-		{"a space", map[string]string{EnvPolicy: `{"roles":{"uploader":{"grants":["begin_upload"],"space":"{space}"}}}`}, "no spaces"},
-		{"gokuai not yet", map[string]string{EnvProvider: ProviderGokuai}, "not built yet"},
+		{"PKCS#8 key", map[string]string{function.EnvPDSPrivateKey: pemOf(t, pkcs8, "PRIVATE KEY")}, ""},
+		{"key with \\n escapes", map[string]string{function.EnvPDSPrivateKey: strings.ReplaceAll(pemOf(t, x509.MarshalPKCS1PrivateKey(key), "RSA PRIVATE KEY"), "\n", `\n`)}, ""},
+		{"a drive id", map[string]string{function.EnvPDSDrive: "drive-1"}, ""},
+		{"no api base", map[string]string{function.EnvPDSAPIBase: ""}, function.EnvPDSAPIBase},
+		{"http api base", map[string]string{function.EnvPDSAPIBase: "http://pds.example.com"}, "plain http"},
+		{"no domain", map[string]string{function.EnvPDSDomainID: ""}, function.EnvPDSDomainID},
+		{"no client id", map[string]string{function.EnvPDSClientID: ""}, function.EnvPDSClientID},
+		{"no key", map[string]string{function.EnvPDSPrivateKey: ""}, function.EnvPDSPrivateKey},
+		{"not PEM", map[string]string{function.EnvPDSPrivateKey: "secret-key-material"}, "PEM"},
+		{"short key", map[string]string{function.EnvPDSPrivateKey: pemOf(t, x509.MarshalPKCS1PrivateKey(small), "RSA PRIVATE KEY")}, "2048"},
+		{"bad drive", map[string]string{function.EnvPDSDrive: "a/b"}, function.EnvPDSDrive},
+		{"a direct role", map[string]string{function.EnvPolicy: `{"roles":{"uploader":{"grants":["begin_upload"],"mode":"direct"}}}`}, "SMH's only"},
+		{"a space", map[string]string{function.EnvPolicy: `{"roles":{"uploader":{"grants":["begin_upload"],"space":"{space}"}}}`}, "no spaces"},
+		{"gokuai not yet", map[string]string{function.EnvProvider: function.ProviderGokuai}, "not built yet"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -71,9 +77,9 @@ func TestConfigPDS(t *testing.T) {
 			for k, v := range tc.mod {
 				e[k] = v
 			}
-			cfg, err := ConfigFromLookup(env(e))
+			cfg, err := function.ConfigFromLookup(lookupOf(e))
 			if err == nil {
-				_, err = New(cfg)
+				_, err = function.New(cfg)
 			}
 			if tc.want == "" {
 				require.NoError(t, err)
@@ -89,9 +95,9 @@ func TestConfigPDS(t *testing.T) {
 
 // With PDS, the routes that only SMH has are not served.
 func TestPDSRoutes(t *testing.T) {
-	cfg, err := ConfigFromLookup(env(pdsEnv(t)))
+	cfg, err := function.ConfigFromLookup(lookupOf(pdsEnv(t)))
 	require.NoError(t, err)
-	h, err := New(cfg)
+	h, err := function.New(cfg)
 	require.NoError(t, err)
 	for _, tc := range []struct {
 		method, path string

@@ -34,7 +34,9 @@ func (h *handler) postDirectory(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	l := logOf(r.Context())
-	l.grants = grantsDirectory
+	if h.cfg.Provider == ProviderSMH {
+		l.grants = grantsDirectory // the server-side token's grants
+	}
 	if path == "" {
 		return errInvalid("path is required: the directory's full library path")
 	}

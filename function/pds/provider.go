@@ -143,7 +143,8 @@ func (p *Provider) Begin(ctx context.Context, c *provider.Caller, u *provider.Up
 		if err != nil {
 			return err
 		}
-		req := &pds.CreateFileRequest{DriveID: drive, ParentFileID: parent, Name: name, Type: "file", Size: u.Size,
+		size := u.Size
+		req := &pds.CreateFileRequest{DriveID: drive, ParentFileID: parent, Name: name, Type: "file", Size: &size,
 			ContentType: u.Type, PartInfoList: partList(u.Size, u.PartSize), CheckNameMode: conflictModes[u.Conflict],
 			PreHash: strings.ToUpper(u.Hashes[HashPre])}
 		if h := u.Hashes[HashSHA1]; h != "" {

@@ -44,7 +44,7 @@ type CreateFileRequest struct {
 	ParentFileID    string     `json:"parent_file_id"` // "root" for the drive's root
 	Name            string     `json:"name"`
 	Type            string     `json:"type"`
-	Size            int64      `json:"size,omitempty"`
+	Size            *int64     `json:"size,omitempty"` // files only (a 0-byte file says 0)
 	ContentType     string     `json:"content_type,omitempty"`
 	PartInfoList    []PartInfo `json:"part_info_list,omitempty"`
 	CheckNameMode   string     `json:"check_name_mode,omitempty"`
