@@ -239,3 +239,31 @@ func TestPDSDirectory(t *testing.T) {
 	a = p.do("POST", "/v1/directory", "frank", `{"path":"/users/gina/a"}`)
 	assert.Equal(t, 403, a.Status, "%s", a.Body)
 }
+
+// Expiry mid-upload: the caller's PDS token is refreshed by a new assertion when PDS calls
+// it invalid, and expired part URLs are renewed through /targets.
+func TestPDSExpiry(t *testing.T) {
+	p := newPDSFlow(t, "")
+	data := payload(2<<20 + 9)
+	a := p.begin("hana", "e/x.bin", int64(len(data)), `,"partSize":1048576`)
+	require.Equal(t, 201, a.Status, "%s", a.Body)
+	id := a.JSON["upload"].(map[string]any)["id"].(string)
+	tokens, urls, err := p.srv.Emulator().ExpireNow(true, true)
+	require.NoError(t, err)
+	require.Positive(t, tokens)
+	require.Positive(t, urls)
+	// The handed-out URLs are refused now; fresh ones come from /targets.
+	old := a.JSON["upload"].(map[string]any)["targets"].([]any)[0].(map[string]any)
+	req, err := http.NewRequest("PUT", old["url"].(string), bytes.NewReader(data[:1<<20]))
+	require.NoError(t, err)
+	resp, err := p.srv.HTTPClient().Do(req)
+	require.NoError(t, err)
+	resp.Body.Close()
+	require.Equal(t, 403, resp.StatusCode, "an expired part URL was accepted")
+	r := p.do("POST", "/v1/uploads/"+id+"/targets", "hana", `{"parts":[1,2,3]}`)
+	require.Equal(t, 200, r.Status, "%s", r.Body)
+	p.put(&answer{JSON: map[string]any{"upload": map[string]any{"targets": r.JSON["targets"]}}}, data)
+	c := p.complete("hana", id, data)
+	require.Equal(t, 200, c.Status, "%s", c.Body)
+	assert.Equal(t, sha256Hex(data), p.stored("hana")["/users/hana/e/x.bin"])
+}
