@@ -1,11 +1,13 @@
 // Command emulator serves a local emulator of a storage provider:
 //
-//	go run ./scripts/emulator [-provider smh|pds|gokuai] -addr 127.0.0.1:9100 [-data DIR] [-libraries FILE] [-v]
+//	go run ./scripts/emulator [-provider smh|pds|gokuai] -addr 127.0.0.1:9100 [-data DIR] [-v]
+//	    [-libraries FILE] (smh) [-pds-jwt-public-key FILE] (pds)
 //
-// -provider picks the service, smh by default: the SMH emulator of shared/smhemu, whose
-// libraries -libraries replaces. The Alibaba PDS and Gokuai emulators do not exist yet:
-// asking for one fails at start (exit status 1) and says so. Without -data all state is in
-// memory; with it, everything survives a restart. -v logs every request.
+// -provider picks the service, smh by default: the SMH emulator of shared/smhemu (whose
+// libraries -libraries replaces), the Alibaba PDS emulator of shared/pdsemu (whose JWT app's
+// public key -pds-jwt-public-key names: without it every JWT-bearer assertion is refused), or
+// the Gokuai emulator of shared/gokuaiemu. Without -data all state is in memory; with it,
+// everything survives a restart. -v logs every request.
 package main
 
 import (
@@ -23,6 +25,8 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/ferry-upload/ferry/shared/gokuaiemu"
+	"github.com/ferry-upload/ferry/shared/pdsemu"
 	"github.com/ferry-upload/ferry/shared/smhemu"
 )
 
@@ -43,6 +47,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, ready fun
 	addr := fs.String("addr", "127.0.0.1:9100", "address to listen on")
 	data := fs.String("data", "", "directory for persistent state (default: in memory)")
 	libFile := fs.String("libraries", "", "smh: JSON file of libraries (default: smhdev and smhmedia)")
+	pdsKey := fs.String("pds-jwt-public-key", "", "pds: PEM file of the JWT app's RSA public key")
 	verbose := fs.Bool("v", false, "log every request")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -50,19 +55,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, ready fun
 	if err := checkProvider(*provider); err != nil {
 		return err
 	}
+	if *libFile != "" && *provider != "smh" || *pdsKey != "" && *provider != "pds" {
+		return fmt.Errorf("-libraries is for -provider smh and -pds-jwt-public-key for -provider pds")
+	}
 	level := slog.LevelWarn
 	if *verbose {
 		level = slog.LevelInfo
 	}
-	opts := smhemu.Options{DataDir: *data, Logger: slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))}
-	if *libFile != "" {
-		libs, err := smhemu.LoadLibraries(*libFile)
-		if err != nil {
-			return err
-		}
-		opts.Libraries = libs
-	}
-	emu, err := smhemu.New(opts)
+	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
+	emu, describe, err := build(*provider, *data, *libFile, *pdsKey, logger)
 	if err != nil {
 		return err
 	}
@@ -72,7 +73,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, ready fun
 		return err
 	}
 	base := "http://" + l.Addr().String()
-	describe(stdout, base, *data, opts.Libraries)
+	where := "in memory"
+	if *data != "" {
+		where = "data in " + *data
+	}
+	describe(stdout, base, where)
 	srv := &http.Server{Handler: emu, ReadHeaderTimeout: 30 * time.Second}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(l) }()
@@ -93,37 +98,75 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, ready fun
 	return nil
 }
 
-// providerError is run's error for a -provider it cannot serve: one of Ferry's providers
-// whose emulator does not exist yet, or a name it does not know.
-type providerError struct {
-	provider string
-	planned  bool // pds or gokuai: its emulator is still to be written
-}
+// providerError is run's error for a -provider it does not know.
+type providerError struct{ provider string }
 
 func (e *providerError) Error() string {
-	if e.planned {
-		return fmt.Sprintf("the %s emulator does not exist yet; only -provider smh runs today", e.provider)
-	}
 	return fmt.Sprintf("unknown provider %q: use smh, pds or gokuai", e.provider)
 }
 
 func checkProvider(p string) error {
 	switch p {
-	case "smh":
+	case "smh", "pds", "gokuai":
 		return nil
-	case "pds", "gokuai":
-		return &providerError{provider: p, planned: true}
 	}
 	return &providerError{provider: p}
 }
 
-func describe(w io.Writer, base, data string, libs []smhemu.Library) {
+// emulator is what every provider's emulator is to this command.
+type emulator interface {
+	http.Handler
+	Close() error
+}
+
+// build makes the provider's emulator and the function that prints where it listens.
+func build(provider, data, libFile, pdsKey string, logger *slog.Logger) (emulator, func(w io.Writer, base, where string), error) {
+	switch provider {
+	case "pds":
+		opts := pdsemu.Options{DataDir: data, Logger: logger}
+		if pdsKey != "" {
+			pem, err := os.ReadFile(pdsKey)
+			if err != nil {
+				return nil, nil, err
+			}
+			opts.JWTPublicKeyPEM = pem
+		}
+		e, err := pdsemu.New(opts)
+		return e, func(w io.Writer, base, where string) { describePDS(w, base, where, pdsKey != "") }, err
+	case "gokuai":
+		e, err := gokuaiemu.New(gokuaiemu.Options{DataDir: data, Logger: logger})
+		return e, describeGokuai, err
+	}
+	opts := smhemu.Options{DataDir: data, Logger: logger}
+	if libFile != "" {
+		libs, err := smhemu.LoadLibraries(libFile)
+		if err != nil {
+			return nil, nil, err
+		}
+		opts.Libraries = libs
+	}
+	e, err := smhemu.New(opts)
+	return e, func(w io.Writer, base, where string) { describeSMH(w, base, where, opts.Libraries) }, err
+}
+
+func describePDS(w io.Writer, base, where string, key bool) {
+	fmt.Fprintf(w, "PDS emulator on %s (%s)\n", base, where)
+	fmt.Fprintf(w, "  domain %s; JWT app %s (%s); web app %s / %s, loopback redirect URIs\n", pdsemu.DevDomainID,
+		pdsemu.DevJWTClientID, map[bool]string{true: "public key given", false: "no public key: assertions refused"}[key],
+		pdsemu.DevWebClientID, pdsemu.DevWebClientSecret)
+	fmt.Fprintf(w, "  API %s/v2/  test control %s/_emulator/healthz\n", base, base)
+}
+
+func describeGokuai(w io.Writer, base, where string) {
+	fmt.Fprintf(w, "Gokuai emulator on %s (%s)\n", base, where)
+	fmt.Fprintf(w, "  enterprise %s / %s; library %s (org_id %d); members dev-user, alice, bob\n", gokuaiemu.DevClientID,
+		gokuaiemu.DevClientSecret, gokuaiemu.DevLibraryName, gokuaiemu.DevOrgID)
+	fmt.Fprintf(w, "  API %s%s/  test control %s/_emulator/healthz\n", base, gokuaiemu.APIPrefix, base)
+}
+
+func describeSMH(w io.Writer, base, where string, libs []smhemu.Library) {
 	if libs == nil {
 		libs = smhemu.DefaultLibraries()
-	}
-	where := "in memory"
-	if data != "" {
-		where = "data in " + data
 	}
 	fmt.Fprintf(w, "SMH emulator on %s (%s)\n", base, where)
 	for _, l := range libs {

@@ -76,60 +76,79 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-// TestProvider: -provider smh serves SMH; pds and gokuai, whose emulators do not exist
-// yet, and unknown names fail at start, before listening.
+// TestProvider: unknown names fail at start, before listening; smh, pds and gokuai each
+// serve their API (answering in their own shapes) and the shared /_emulator/ API.
 func TestProvider(t *testing.T) {
-	for _, c := range []struct {
-		provider string
-		planned  bool
-	}{{"pds", true}, {"gokuai", true}, {"s3", false}, {"", false}, {"SMH", false}} {
+	for _, p := range []string{"s3", "", "SMH"} {
 		var out, logs bytes.Buffer
-		err := run(context.Background(), []string{"-provider", c.provider, "-addr", "256.0.0.1:0"}, &out, &logs, func(string) {
-			t.Errorf("-provider %q listened", c.provider)
+		err := run(context.Background(), []string{"-provider", p, "-addr", "256.0.0.1:0"}, &out, &logs, func(string) {
+			t.Errorf("-provider %q listened", p)
 		})
 		var pe *providerError
-		require.ErrorAs(t, err, &pe, "-provider %q", c.provider)
-		require.Equal(t, c.provider, pe.provider)
-		require.Equal(t, c.planned, pe.planned, "-provider %q", c.provider)
+		require.ErrorAs(t, err, &pe, "-provider %q", p)
+		require.Equal(t, p, pe.provider)
 		require.Empty(t, out.String())
 	}
-
-	ctx, cancel := context.WithCancel(context.Background())
-	ready := make(chan string, 1)
-	done := make(chan error, 1)
 	var out, logs bytes.Buffer
-	go func() {
-		done <- run(ctx, []string{"-provider", "smh", "-addr", "127.0.0.1:0"}, &out, &logs, func(u string) { ready <- u })
-	}()
-	var base string
-	select {
-	case base = <-ready:
-	case err := <-done:
-		t.Fatal(err)
-	case <-time.After(time.Minute):
-		t.Fatal("not listening")
+	err := run(context.Background(), []string{"-provider", "gokuai", "-libraries", "x.json"}, &out, &logs, nil)
+	require.ErrorContains(t, err, "-libraries is for -provider smh")
+
+	for _, c := range []struct {
+		provider, method, path, body, banner string
+		status                               int
+		want                                 string // in the answer body
+	}{
+		{"smh", "GET", "/api/v1/token?library_id=smhdev&library_secret=devsecret", "", "SMH emulator on", 200, "accessToken"},
+		{"pds", "POST", "/v2/oauth/token", "grant_type=password", "PDS emulator on", 400, `"code":`},
+		{"gokuai", "POST", "/m-open/1/org/ls", "client_id=gkdev&dateline=1&sign=x", "Gokuai emulator on", 401, `"error_code":`},
+	} {
+		t.Run(c.provider, func(t *testing.T) {
+			ctx, cancel := context.WithCancel(context.Background())
+			ready := make(chan string, 1)
+			done := make(chan error, 1)
+			var out, logs bytes.Buffer
+			go func() {
+				done <- run(ctx, []string{"-provider", c.provider, "-addr", "127.0.0.1:0", "-data", t.TempDir()}, &out, &logs, func(u string) { ready <- u })
+			}()
+			var base string
+			select {
+			case base = <-ready:
+			case err := <-done:
+				t.Fatal(err)
+			case <-time.After(time.Minute):
+				t.Fatal("not listening")
+			}
+			req, err := http.NewRequest(c.method, base+c.path, strings.NewReader(c.body))
+			require.NoError(t, err)
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			resp, err := http.DefaultClient.Do(req)
+			require.NoError(t, err)
+			b, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			require.Equal(t, c.status, resp.StatusCode, "%s", b)
+			require.Contains(t, string(b), c.want)
+			resp, err = http.Get(base + "/_emulator/healthz")
+			require.NoError(t, err)
+			resp.Body.Close()
+			require.Equal(t, 200, resp.StatusCode)
+			cancel()
+			require.NoError(t, <-done)
+			require.Contains(t, out.String(), c.banner)
+		})
 	}
-	resp, err := http.Get(base + "/api/v1/token?library_id=smhdev&library_secret=devsecret")
-	require.NoError(t, err)
-	resp.Body.Close()
-	require.Equal(t, 200, resp.StatusCode)
-	cancel()
-	require.NoError(t, <-done)
 }
 
-// TestProviderNotYetExitStatus runs the command: pds and gokuai exit with status 1 and a
-// message that says their emulator does not exist yet.
-func TestProviderNotYetExitStatus(t *testing.T) {
-	for _, p := range []string{"pds", "gokuai"} {
-		cmd := exec.Command(os.Args[0], "-provider", p, "-addr", "127.0.0.1:0")
-		cmd.Env = append(os.Environ(), "FERRY_EMULATOR_TEST_MAIN=1")
-		var stdout, stderr bytes.Buffer
-		cmd.Stdout, cmd.Stderr = &stdout, &stderr
-		err := cmd.Run()
-		var exit *exec.ExitError
-		require.ErrorAs(t, err, &exit, "-provider %s: %s", p, stderr.String())
-		require.Equal(t, 1, exit.ExitCode())
-		require.Equal(t, "emulator: the "+p+" emulator does not exist yet; only -provider smh runs today\n", stderr.String())
-		require.Empty(t, stdout.String())
-	}
+// TestUnknownProviderExitStatus runs the command: an unknown provider exits with status 1
+// and says which names it knows.
+func TestUnknownProviderExitStatus(t *testing.T) {
+	cmd := exec.Command(os.Args[0], "-provider", "s3", "-addr", "127.0.0.1:0")
+	cmd.Env = append(os.Environ(), "FERRY_EMULATOR_TEST_MAIN=1")
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	var exit *exec.ExitError
+	require.ErrorAs(t, err, &exit, "%s", stderr.String())
+	require.Equal(t, 1, exit.ExitCode())
+	require.Equal(t, "emulator: unknown provider \"s3\": use smh, pds or gokuai\n", stderr.String())
+	require.Empty(t, stdout.String())
 }

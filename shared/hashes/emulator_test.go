@@ -13,7 +13,8 @@ import (
 // even indirectly.
 func TestEmulatorDoesNotLinkHashes(t *testing.T) {
 	const module = "github.com/ferry-upload/ferry"
-	out, err := exec.Command("go", "list", "-deps", module+"/scripts/emulator", module+"/shared/smhemu").CombinedOutput()
+	out, err := exec.Command("go", "list", "-deps", module+"/scripts/emulator", module+"/shared/smhemu",
+		module+"/shared/pdsemu", module+"/shared/gokuaiemu").CombinedOutput()
 	if err != nil {
 		t.Fatalf("go list: %v\n%s", err, out)
 	}
