@@ -1,6 +1,8 @@
 package pdsemu
 
 import (
+	"strings"
+
 	"github.com/ferry-upload/ferry/shared/emukit"
 )
 
@@ -36,6 +38,16 @@ func (p provider) Expire(tokens, uploads bool) (int, int, error) {
 	return p.e.ExpireNow(tokens, uploads)
 }
 
-func (p provider) Files(library, _ string) (any, error) { return p.e.Files(library) }
+// Files and Uploads serve /_emulator/files and /uploads: ?library= is a drive id, or
+// "user:<user id>" for that user's default drive (drive ids are the emulator's own, so a
+// person at a terminal knows only the user).
+func (p provider) Files(library, _ string) (any, error) { return p.e.Files(p.drive(library)) }
 
-func (p provider) Uploads(library, _ string) (any, error) { return p.e.OpenUploads(library) }
+func (p provider) Uploads(library, _ string) (any, error) { return p.e.OpenUploads(p.drive(library)) }
+
+func (p provider) drive(library string) string {
+	if user, ok := strings.CutPrefix(library, "user:"); ok {
+		return p.e.DefaultDrive(user)
+	}
+	return library
+}

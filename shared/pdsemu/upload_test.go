@@ -71,6 +71,7 @@ func TestUploadByteIdentical(t *testing.T) {
 	assert.Equal(t, "available", f.Status)
 
 	files := e.files(tk.DefaultDriveID)
+	assert.Equal(t, files, e.files("user:alice"), "a user's default drive by the user's id")
 	require.Len(t, files, 1)
 	assert.Equal(t, "/docs/2026/report.bin", files[0].Path)
 	assert.Equal(t, int64(len(content)), files[0].Size)
