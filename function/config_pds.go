@@ -60,10 +60,28 @@ func (c *Config) validatePDS() error {
 		return fmt.Errorf("%s %q: use the domain id (1-64 letters, digits, '-', '_')", EnvPDSDomainID, p.DomainID)
 	}
 	if p.ClientID == "" {
-		return fmt.Errorf("%s is empty: the JWT app's id signs every assertion", EnvPDSClientID)
+		return fmt.Errorf("%s is empty: name the JWT app (or, with %s, the web app)", EnvPDSClientID, EnvPDSClientSecret)
 	}
-	if _, err := parseRSAKey(p.PrivateKey); err != nil {
-		return fmt.Errorf("%s: %w", EnvPDSPrivateKey, err)
+	if p.webSignIn() {
+		if p.PrivateKey != "" {
+			return fmt.Errorf("%s and %s are both set: choose JWT bearer (the key) or web sign-in (the secret)", EnvPDSPrivateKey, EnvPDSClientSecret)
+		}
+		if err := c.checkURL(EnvPDSRedirectURI, p.RedirectURI, false); err != nil {
+			return err
+		}
+		if !strings.HasSuffix(p.RedirectURI, routePDSCallback) {
+			return fmt.Errorf("%s %q: it is this function's %s (PDS sends the user back there)", EnvPDSRedirectURI, p.RedirectURI, routePDSCallback)
+		}
+		if len(c.TicketKey) == 0 && !c.DevMode {
+			return fmt.Errorf("%s is required with web sign-in: it seals the PDS sign-in into the caller's cookie", EnvTicketKey)
+		}
+	} else {
+		if p.RedirectURI != "" {
+			return fmt.Errorf("%s is set without %s (web sign-in needs both)", EnvPDSRedirectURI, EnvPDSClientSecret)
+		}
+		if _, err := parseRSAKey(p.PrivateKey); err != nil {
+			return fmt.Errorf("%s: %w", EnvPDSPrivateKey, err)
+		}
 	}
 	if p.Drive == "" {
 		p.Drive = pds.DriveDefault
@@ -110,8 +128,16 @@ func checkRSASize(k *rsa.PrivateKey) error {
 	return nil
 }
 
+// webSignIn reports whether callers sign in to PDS themselves (the web-server app).
+func (p *PDSConfig) webSignIn() bool { return p.ClientSecret != "" }
+
 // newPDSProvider builds the PDS provider of a validated config.
 func newPDSProvider(cfg Config) (*pds.Provider, error) {
+	if cfg.PDS.webSignIn() {
+		client := &sharedpds.Client{BaseURL: cfg.PDS.APIBase, HTTP: cfg.HTTPClient}
+		app := pds.WebApp{ClientID: cfg.PDS.ClientID, ClientSecret: string(cfg.PDS.ClientSecret)}
+		return pds.NewWeb(client, app, cfg.PDS.DomainID, cfg.PDS.Drive, cfg.Now), nil
+	}
 	key, err := parseRSAKey(cfg.PDS.PrivateKey)
 	if err != nil {
 		return nil, err

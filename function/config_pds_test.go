@@ -69,6 +69,12 @@ func TestConfigPDS(t *testing.T) {
 		{"bad drive", map[string]string{function.EnvPDSDrive: "a/b"}, function.EnvPDSDrive},
 		{"a direct role", map[string]string{function.EnvPolicy: `{"roles":{"uploader":{"grants":["begin_upload"],"mode":"direct"}}}`}, "SMH's only"},
 		{"a space", map[string]string{function.EnvPolicy: `{"roles":{"uploader":{"grants":["begin_upload"],"space":"{space}"}}}`}, "no spaces"},
+		{"web sign-in", map[string]string{function.EnvPDSPrivateKey: "", function.EnvPDSClientSecret: "s3cr3t", function.EnvPDSRedirectURI: "https://fn.example.com/v1/pds/callback"}, ""},
+		{"web sign-in and a key", map[string]string{function.EnvPDSClientSecret: "s3cr3t", function.EnvPDSRedirectURI: "https://fn.example.com/v1/pds/callback"}, "choose"},
+		{"web sign-in without redirect", map[string]string{function.EnvPDSPrivateKey: "", function.EnvPDSClientSecret: "s3cr3t"}, function.EnvPDSRedirectURI},
+		{"redirect elsewhere", map[string]string{function.EnvPDSPrivateKey: "", function.EnvPDSClientSecret: "s3cr3t", function.EnvPDSRedirectURI: "https://fn.example.com/done"}, "/v1/pds/callback"},
+		{"plain http redirect", map[string]string{function.EnvPDSPrivateKey: "", function.EnvPDSClientSecret: "s3cr3t", function.EnvPDSRedirectURI: "http://fn.example.com/v1/pds/callback"}, "plain http"},
+		{"redirect without secret", map[string]string{function.EnvPDSRedirectURI: "https://fn.example.com/v1/pds/callback"}, function.EnvPDSClientSecret},
 		{"gokuai not yet", map[string]string{function.EnvProvider: function.ProviderGokuai}, "not built yet"},
 	}
 	for _, tc := range tests {
@@ -89,6 +95,7 @@ func TestConfigPDS(t *testing.T) {
 			assert.Contains(t, err.Error(), tc.want)
 			assert.NotContains(t, err.Error(), "PRIVATE KEY", "the error quotes the key")
 			assert.NotContains(t, err.Error(), "secret-key-material", "the error quotes the key")
+			assert.NotContains(t, err.Error(), "s3cr3t", "the error quotes the client secret")
 		})
 	}
 }

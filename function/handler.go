@@ -26,6 +26,8 @@ type handler struct {
 	routes   map[string]map[string]routeFunc
 	provider Provider
 	tickets  *ticketSealer
+	// httpClient makes every outbound request.
+	httpClient *http.Client
 }
 
 type routeFunc func(w http.ResponseWriter, r *http.Request) error
@@ -54,6 +56,8 @@ func New(cfg Config) (http.Handler, error) {
 		limiter: newLimiter(cfg.RateLimit, cfg.Now),
 		tokens:  &serverTokens{client: sc, secret: cfg.LibrarySecret, now: cfg.Now, cache: map[tokenKey]cachedToken{}},
 		log:     logger,
+
+		httpClient: client,
 	}
 	tickets, err := ticketsFor(cfg)
 	if err != nil {
@@ -94,6 +98,9 @@ func New(cfg Config) (http.Handler, error) {
 		// SMH's direct mode: browser tokens, their revocation and the direct confirm.
 		h.routes["/v1/token"][http.MethodDelete] = h.deleteToken
 		h.routes["/v1/confirm"] = map[string]routeFunc{http.MethodPost: h.postConfirm}
+	}
+	if cfg.Provider == ProviderPDS && cfg.PDS.webSignIn() {
+		h.addPDSSignInRoutes()
 	}
 	if _, ok := h.provider.(DirectoryMaker); ok {
 		h.routes["/v1/directory"] = map[string]routeFunc{http.MethodPost: h.postDirectory}
@@ -222,7 +229,7 @@ func (h *handler) serve(w http.ResponseWriter, r *http.Request) (err error) {
 		e.Header = map[string]string{"Allow": allowOf(methods)}
 		return e
 	}
-	if r.URL.RawQuery != "" && r.URL.Path != "/healthz" {
+	if r.URL.RawQuery != "" && r.URL.Path != "/healthz" && r.URL.Path != routePDSCallback {
 		// Nothing is read from the query; refusing it makes grant or space injection
 		// through ?grant=… visible instead of silently ignored.
 		return errInvalid("query parameters are not accepted; send a JSON body")
@@ -315,11 +322,15 @@ func (h *handler) background(task func(ctx context.Context)) {
 type statusWriter struct {
 	http.ResponseWriter
 	status int
+	// beforeHeader runs once, just before the status line is written (a renewed sign-in
+	// sealed into its cookie again).
+	beforeHeader []func()
 }
 
 func (w *statusWriter) WriteHeader(code int) {
 	if w.status == 0 {
 		w.status = code
+		w.runBeforeHeader()
 	}
 	w.ResponseWriter.WriteHeader(code)
 }
@@ -327,8 +338,17 @@ func (w *statusWriter) WriteHeader(code int) {
 func (w *statusWriter) Write(b []byte) (int, error) {
 	if w.status == 0 {
 		w.status = http.StatusOK
+		w.runBeforeHeader()
 	}
 	return w.ResponseWriter.Write(b)
+}
+
+func (w *statusWriter) runBeforeHeader() {
+	fns := w.beforeHeader
+	w.beforeHeader = nil
+	for _, fn := range fns {
+		fn()
+	}
 }
 
 func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }

@@ -52,8 +52,12 @@ func (h *handler) postDirectory(w http.ResponseWriter, r *http.Request) error {
 	}
 	p := joinPath(segs)
 	l.add(slog.String("dir", p))
-	c := &provider.Caller{Subject: id.Subject, RoleName: sc.RoleName, Space: sc.Space, Prefix: sc.Prefix, JWTExpiry: id.Expires}
-	created, err := h.provider.(DirectoryMaker).MakeDirectory(r.Context(), c, p)
+	c := &Caller{Role: sc.Role, Caller: provider.Caller{Subject: id.Subject, RoleName: sc.RoleName, Space: sc.Space,
+		Prefix: sc.Prefix, JWTExpiry: id.Expires}}
+	if err := h.withPDSSession(w, r, c); err != nil {
+		return err
+	}
+	created, err := h.provider.(DirectoryMaker).MakeDirectory(r.Context(), &c.Caller, p)
 	if err != nil {
 		return err
 	}

@@ -45,7 +45,7 @@ func (h *handler) postUploads(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	c, err := h.brokeredCaller(r, id, b.SpaceID)
+	c, err := h.brokeredCaller(w, r, id, b.SpaceID)
 	if err != nil {
 		return err
 	}
@@ -134,7 +134,7 @@ func (h *handler) postUploads(w http.ResponseWriter, r *http.Request) error {
 
 // brokeredCaller authenticates nothing: it resolves an authenticated caller's role and
 // refuses roles that upload directly.
-func (h *handler) brokeredCaller(r *http.Request, id *Identity, space string) (*Caller, error) {
+func (h *handler) brokeredCaller(w http.ResponseWriter, r *http.Request, id *Identity, space string) (*Caller, error) {
 	sc, err := h.resolve(r, id, space)
 	if err != nil {
 		return nil, err
@@ -142,14 +142,18 @@ func (h *handler) brokeredCaller(r *http.Request, id *Identity, space string) (*
 	if sc.Role.Mode != ModeBrokered {
 		return nil, errForbidden("your role %q uploads directly with its own token, not through /v1/uploads", sc.RoleName)
 	}
-	return &Caller{Role: sc.Role, Caller: provider.Caller{Subject: id.Subject, RoleName: sc.RoleName, Space: sc.Space,
-		Prefix: sc.Prefix, JWTExpiry: id.Expires}}, nil
+	c := &Caller{Role: sc.Role, Caller: provider.Caller{Subject: id.Subject, RoleName: sc.RoleName, Space: sc.Space,
+		Prefix: sc.Prefix, JWTExpiry: id.Expires}}
+	if err := h.withPDSSession(w, r, c); err != nil {
+		return nil, err
+	}
+	return c, nil
 }
 
 // openUpload authenticates the caller and opens the ticket of an /v1/uploads/{id} route: it
 // must be this caller's, intact, still inside the caller's area, and unexpired or, to
 // cancel (grace abortGrace), expired less than grace ago.
-func (h *handler) openUpload(r *http.Request, grace time.Duration) (*Caller, *Ticket, error) {
+func (h *handler) openUpload(w http.ResponseWriter, r *http.Request, grace time.Duration) (*Caller, *Ticket, error) {
 	id, err := h.authenticate(r)
 	if err != nil {
 		return nil, nil, err
@@ -160,7 +164,7 @@ func (h *handler) openUpload(r *http.Request, grace time.Duration) (*Caller, *Ti
 		l.add(slog.String("ticket", why))
 		return nil, nil, errForbidden("upload ticket refused")
 	}
-	c, err := h.brokeredCaller(r, id, t.Space)
+	c, err := h.brokeredCaller(w, r, id, t.Space)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -174,7 +178,7 @@ func (h *handler) openUpload(r *http.Request, grace time.Duration) (*Caller, *Ti
 }
 
 func (h *handler) postTargets(w http.ResponseWriter, r *http.Request) error {
-	c, t, err := h.openUpload(r, 0)
+	c, t, err := h.openUpload(w, r, 0)
 	if err != nil {
 		return err
 	}
@@ -191,7 +195,7 @@ func (h *handler) postTargets(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *handler) getUpload(w http.ResponseWriter, r *http.Request) error {
-	c, t, err := h.openUpload(r, 0)
+	c, t, err := h.openUpload(w, r, 0)
 	if err != nil {
 		return err
 	}
@@ -213,7 +217,7 @@ func (h *handler) getUpload(w http.ResponseWriter, r *http.Request) error {
 // postComplete checks what the provider holds against the ticket (a body larger than
 // declared is refused and its task canceled), completes, and checks the stored file again.
 func (h *handler) postComplete(w http.ResponseWriter, r *http.Request) error {
-	c, t, err := h.openUpload(r, 0)
+	c, t, err := h.openUpload(w, r, 0)
 	if err != nil {
 		return err
 	}
@@ -322,7 +326,7 @@ func (h *handler) checkStored(ctx context.Context, c *Caller, f *StoredFile, dec
 }
 
 func (h *handler) deleteUpload(w http.ResponseWriter, r *http.Request) error {
-	c, t, err := h.openUpload(r, abortGrace)
+	c, t, err := h.openUpload(w, r, abortGrace)
 	if err != nil {
 		return err
 	}

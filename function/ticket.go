@@ -59,7 +59,13 @@ func newTicketSealer(secret []byte, now func() time.Time) (*ticketSealer, error)
 
 // seal renders t as an opaque ticket.
 func (s *ticketSealer) seal(t *Ticket) (string, error) {
-	plain, err := json.Marshal(t)
+	return s.sealValue(ticketPrefix, ticketAAD, t)
+}
+
+// sealValue renders v as prefix + base64url(nonce, AES-GCM(JSON(v))) under aad: each use
+// has its own aad, so a value sealed for one (a ticket) never opens as another (a cookie).
+func (s *ticketSealer) sealValue(prefix, aad string, v any) (string, error) {
+	plain, err := json.Marshal(v)
 	if err != nil {
 		return "", err
 	}
@@ -67,8 +73,28 @@ func (s *ticketSealer) seal(t *Ticket) (string, error) {
 	if _, err := rand.Read(nonce); err != nil {
 		return "", err
 	}
-	out := s.aead.Seal(nonce, nonce, plain, []byte(ticketAAD))
-	return ticketPrefix + base64.RawURLEncoding.EncodeToString(out), nil
+	out := s.aead.Seal(nonce, nonce, plain, []byte(aad))
+	return prefix + base64.RawURLEncoding.EncodeToString(out), nil
+}
+
+// openValue reverses sealValue into v; why says what failed (for the log).
+func (s *ticketSealer) openValue(prefix, aad, raw string, v any) (why string, err error) {
+	if len(raw) > maxTicketLen || !strings.HasPrefix(raw, prefix) || !urlAlphabet(raw[len(prefix):]) {
+		return "malformed", errTicket
+	}
+	b, err := base64.RawURLEncoding.Strict().DecodeString(raw[len(prefix):])
+	if err != nil || len(b) < s.aead.NonceSize()+s.aead.Overhead() {
+		return "malformed", errTicket
+	}
+	ns := s.aead.NonceSize()
+	plain, err := s.aead.Open(nil, b[:ns], b[ns:], []byte(aad))
+	if err != nil {
+		return "altered or sealed under another key", errTicket
+	}
+	if err := json.Unmarshal(plain, v); err != nil {
+		return "unreadable", errTicket
+	}
+	return "", nil
 }
 
 // abortGrace is how long past its expiry a ticket may still cancel its upload (only that):
@@ -80,21 +106,9 @@ const abortGrace = 7 * 24 * time.Hour
 // provider, library and caller, and unexpired, or expired less than grace ago. The reason
 // of a refusal goes to why (for the log).
 func (s *ticketSealer) open(raw, provider, library, subject string, grace time.Duration) (t *Ticket, why string, err error) {
-	if len(raw) > maxTicketLen || !strings.HasPrefix(raw, ticketPrefix) || !urlAlphabet(raw[len(ticketPrefix):]) {
-		return nil, "malformed", errTicket
-	}
-	b, err := base64.RawURLEncoding.Strict().DecodeString(raw[len(ticketPrefix):])
-	if err != nil || len(b) < s.aead.NonceSize()+s.aead.Overhead() {
-		return nil, "malformed", errTicket
-	}
-	ns := s.aead.NonceSize()
-	plain, err := s.aead.Open(nil, b[:ns], b[ns:], []byte(ticketAAD))
-	if err != nil {
-		return nil, "altered or sealed under another key", errTicket
-	}
 	t = new(Ticket)
-	if err := json.Unmarshal(plain, t); err != nil {
-		return nil, "unreadable", errTicket
+	if why, err := s.openValue(ticketPrefix, ticketAAD, raw, t); err != nil {
+		return nil, why, err
 	}
 	switch {
 	case t.Provider != provider || t.Library != library:

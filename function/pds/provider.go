@@ -27,14 +27,24 @@ const DriveDefault = "default"
 // partURLLife is how long PDS's part URLs are valid when the URL does not say (15 minutes).
 const partURLLife = 15 * time.Minute
 
-// Provider is the PDS provider. Create it with New.
+// Provider is the PDS provider. Create it with New (JWT bearer) or NewWeb (web sign-in).
 type Provider struct {
 	client *pds.Client
-	tokens *pds.UserTokens
+	tokens *pds.UserTokens // JWT bearer: the function acts for any user of the domain
+	web    *WebApp         // web sign-in: the function acts with the caller's own sign-in
 	domain string
 	drive  string // DriveDefault or a drive id
 	now    func() time.Time
 }
+
+// WebApp is the web-server app of the sign-in flow (PDS_CLIENT_ID, PDS_CLIENT_SECRET).
+type WebApp struct {
+	ClientID     string
+	ClientSecret string
+}
+
+// accessMargin is how long before its expiry a session's access token is renewed.
+const accessMargin = 2 * time.Minute
 
 var (
 	_ provider.Beginner       = (*Provider)(nil)
@@ -56,6 +66,14 @@ func New(client *pds.Client, tokens *pds.UserTokens, domain, drive string, now f
 		now = time.Now
 	}
 	return &Provider{client: client, tokens: tokens, domain: domain, drive: drive, now: now}
+}
+
+// NewWeb returns the provider of one PDS domain that acts with each caller's own sign-in
+// (provider.Caller.Session), renewed with the web app's refresh grant.
+func NewWeb(client *pds.Client, app WebApp, domain, drive string, now func() time.Time) *Provider {
+	p := New(client, nil, domain, drive, now)
+	p.web = &app
+	return p
 }
 
 func (p *Provider) Name() string    { return Name }
@@ -95,16 +113,17 @@ func isHex(s string, n int) bool {
 // as runs fn with the caller's access token and drive, once more with a new token when PDS
 // calls the first one invalid.
 func (p *Provider) as(ctx context.Context, c *provider.Caller, fn func(tok, drive string) error) error {
+	if p.web != nil {
+		return p.asSession(ctx, c, fn)
+	}
 	for attempt := 0; ; attempt++ {
 		t, err := p.tokens.Get(ctx, c.Subject)
 		if err != nil {
 			return upstream("signing in to PDS for the caller", err)
 		}
-		drive := p.drive
-		if drive == DriveDefault {
-			if drive = t.DefaultDriveID; drive == "" {
-				return provider.Upstream("signing in to PDS for the caller", "NoDefaultDrive", "the user has no default drive", nil)
-			}
+		drive, err := p.driveOf(t.DefaultDriveID)
+		if err != nil {
+			return err
 		}
 		err = fn(t.AccessToken, drive)
 		if attempt == 0 && pds.TokenInvalid(err) {
@@ -114,6 +133,64 @@ func (p *Provider) as(ctx context.Context, c *provider.Caller, fn func(tok, driv
 		return err
 	}
 }
+
+// asSession is as for web sign-in: the caller's session's access token, renewed with its
+// refresh token when it is about to expire or PDS calls it invalid. A refresh PDS refuses
+// means the caller must sign in again.
+func (p *Provider) asSession(ctx context.Context, c *provider.Caller, fn func(tok, drive string) error) error {
+	s := c.Session
+	if s == nil || s.RefreshToken == "" {
+		return signInRequired("you have not signed in to PDS")
+	}
+	for attempt := 0; ; attempt++ {
+		if attempt > 0 || s.AccessToken == "" || !p.now().Before(s.AccessExpires.Add(-accessMargin)) {
+			t, err := p.client.TokenByRefresh(ctx, p.web.ClientID, p.web.ClientSecret, s.RefreshToken)
+			if st := pds.Status(err); st == 400 || st == 401 {
+				return signInRequired("your PDS sign-in has ended (" + pds.Code(err) + ")")
+			}
+			if err != nil {
+				return upstream("renewing your PDS sign-in", err)
+			}
+			s.AccessToken, s.AccessExpires = t.AccessToken, p.now().Add(time.Duration(t.ExpiresIn)*time.Second)
+			if t.RefreshToken != "" {
+				s.RefreshToken = t.RefreshToken // PDS may rotate it: the old one is spent
+			}
+			if t.DefaultDriveID != "" {
+				s.Drive = t.DefaultDriveID
+			}
+			s.Changed = true
+		}
+		drive, err := p.driveOf(s.Drive)
+		if err != nil {
+			return err
+		}
+		err = fn(s.AccessToken, drive)
+		if attempt == 0 && pds.TokenInvalid(err) {
+			continue
+		}
+		return err
+	}
+}
+
+func (p *Provider) driveOf(userDefault string) (string, error) {
+	if p.drive != DriveDefault {
+		return p.drive, nil
+	}
+	if userDefault == "" {
+		return "", provider.Upstream("signing in to PDS for the caller", "NoDefaultDrive", "the user has no default drive", nil)
+	}
+	return userDefault, nil
+}
+
+// signInRequired is the answer when the caller's PDS sign-in is missing or over: 401, with
+// PDS's "SignInRequired" beside, so the page offers the sign-in again.
+func signInRequired(msg string) error {
+	return &provider.Error{Code: provider.CodeUnauthenticated, Status: 401, ProviderCode: CodeSignInRequired,
+		Message: msg + ": sign in again (POST /v1/pds/login)"}
+}
+
+// CodeSignInRequired is the provider code of a missing or ended web sign-in.
+const CodeSignInRequired = "SignInRequired"
 
 // session is what a ticket carries of a PDS upload.
 type session struct{ drive, file, upload string }

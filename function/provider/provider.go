@@ -30,9 +30,12 @@ type Provider interface {
 
 // Caller is the authenticated caller after the policy resolved its role, space and area.
 type Caller struct {
-	Subject   string
-	RoleName  string
-	Space     string   // "-" for a single-tenant library
+	Subject  string
+	RoleName string
+	Space    string // "-" for a single-tenant library
+	// Session is the caller's own sign-in to the provider, when the deployment has the
+	// caller sign in there (PDS web sign-in); nil otherwise.
+	Session   *Session
 	Prefix    []string // segments of the caller's area
 	JWTExpiry time.Time
 }
@@ -226,3 +229,21 @@ func Span(size, partSize int64, n int) (off, length int64) {
 	off = int64(n-1) * partSize
 	return off, min(partSize, size-off)
 }
+
+// Session is a caller's sign-in to the provider, kept sealed in an HttpOnly cookie and
+// opened by the function for one request. A provider that renews it (a refresh) updates it
+// and sets Changed, and the function seals it into the cookie again. Never logged.
+type Session struct {
+	User          string    // the provider's user id
+	Drive         string    // the user's default drive (PDS), "" if unknown
+	RefreshToken  string    // renews the access token
+	AccessToken   string    // "" when none is kept
+	AccessExpires time.Time // when AccessToken stops working
+	Changed       bool
+}
+
+// String hides the tokens, so a Session printed by mistake leaks nothing.
+func (s *Session) String() string { return "provider.Session{user " + s.User + "}" }
+
+// GoString is String.
+func (s *Session) GoString() string { return s.String() }
