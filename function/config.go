@@ -61,11 +61,13 @@ const (
 // Config is everything the function needs. Adapters fill it with ConfigFromLookup; New
 // validates it and refuses to start on anything unsafe or unknown.
 type Config struct {
-	// Provider is the library service (FERRY_PROVIDER): "smh" (default) or "pds". "gokuai"
-	// is named by interfaces.md §5.3 but not served yet.
+	// Provider is the library service (FERRY_PROVIDER): "smh" (default), "pds" or "gokuai"
+	// (its admin operations only, for now).
 	Provider string
 	// PDS configures the PDS provider (FERRY_PROVIDER=pds); the SMH_* fields are then unused.
 	PDS PDSConfig
+	// Gokuai configures the Gokuai provider (FERRY_PROVIDER=gokuai).
+	Gokuai GokuaiConfig
 	// TicketKey seals upload tickets (FERRY_TICKET_KEY, at least 32 bytes). Every instance
 	// must hold the same key. Required when a role is brokered, except in DevMode, where a
 	// random per-process key is used.
@@ -180,9 +182,14 @@ func (c *Config) validate() error {
 			return err
 		}
 	case ProviderGokuai:
-		return fmt.Errorf("%s=%s: this release serves %q and %q; the %s provider is not built yet", EnvProvider, c.Provider, ProviderSMH, ProviderPDS, c.Provider)
+		if err := c.validateGokuai(); err != nil {
+			return err
+		}
 	default:
-		return fmt.Errorf("%s %q: use %q or %q", EnvProvider, c.Provider, ProviderSMH, ProviderPDS)
+		return fmt.Errorf("%s %q: use %q, %q or %q", EnvProvider, c.Provider, ProviderSMH, ProviderPDS, ProviderGokuai)
+	}
+	if err := c.validateAdmin(); err != nil {
+		return err
 	}
 	if err := c.validateAuth(); err != nil {
 		return err

@@ -75,7 +75,7 @@ func TestConfigPDS(t *testing.T) {
 		{"redirect elsewhere", map[string]string{function.EnvPDSPrivateKey: "", function.EnvPDSClientSecret: "s3cr3t", function.EnvPDSRedirectURI: "https://fn.example.com/done"}, "/v1/pds/callback"},
 		{"plain http redirect", map[string]string{function.EnvPDSPrivateKey: "", function.EnvPDSClientSecret: "s3cr3t", function.EnvPDSRedirectURI: "http://fn.example.com/v1/pds/callback"}, "plain http"},
 		{"redirect without secret", map[string]string{function.EnvPDSRedirectURI: "https://fn.example.com/v1/pds/callback"}, function.EnvPDSClientSecret},
-		{"gokuai not yet", map[string]string{function.EnvProvider: function.ProviderGokuai}, "not built yet"},
+		{"gokuai without its variables", map[string]string{function.EnvProvider: function.ProviderGokuai}, function.EnvGokuaiAPIBase},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

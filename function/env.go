@@ -67,6 +67,7 @@ func ConfigFromLookup(lookup func(string) (string, bool)) (Config, error) {
 		TicketKey:     secret(EnvTicketKey),
 	}
 	c.PDS = pdsFromLookup(lookup, get, secret)
+	c.Gokuai = gokuaiFromLookup(get, secret)
 	if firstErr != nil {
 		return Config{}, firstErr
 	}

@@ -70,6 +70,9 @@ func New(cfg Config) (http.Handler, error) {
 		if h.provider, err = newPDSProvider(cfg); err != nil {
 			return nil, fmt.Errorf("token function: refusing to start: %w", err)
 		}
+	case ProviderGokuai:
+		cfg.HTTPClient = client
+		h.provider = newGokuaiProvider(cfg)
 	default:
 		h.provider = &smhProvider{client: sc, tokens: h.tokens, library: cfg.LibraryID}
 	}
@@ -98,6 +101,9 @@ func New(cfg Config) (http.Handler, error) {
 		// SMH's direct mode: browser tokens, their revocation and the direct confirm.
 		h.routes["/v1/token"][http.MethodDelete] = h.deleteToken
 		h.routes["/v1/confirm"] = map[string]routeFunc{http.MethodPost: h.postConfirm}
+	}
+	if _, ok := h.provider.(admin); ok {
+		h.routes[routeAdmin] = map[string]routeFunc{http.MethodPost: h.postAdmin}
 	}
 	if cfg.Provider == ProviderPDS && cfg.PDS.webSignIn() {
 		h.addPDSSignInRoutes()
@@ -141,6 +147,11 @@ const (
 func (h *handler) match(r *http.Request) (map[string]routeFunc, bool) {
 	if m, ok := h.routes[r.URL.Path]; ok {
 		return m, true
+	}
+	if op, ok := strings.CutPrefix(r.URL.Path, "/v1/admin/"); ok && op != "" && !strings.Contains(op, "/") {
+		m, ok := h.routes[routeAdmin]
+		r.SetPathValue("op", op)
+		return m, ok
 	}
 	rest, ok := strings.CutPrefix(r.URL.Path, routeUploads+"/")
 	if !ok {
@@ -302,6 +313,10 @@ func (h *handler) resolve(r *http.Request, id *Identity, requestedSpace string) 
 		return nil, err
 	}
 	logOf(r.Context()).who(id, sc)
+	if sc.Role.isAdmin() && !strings.HasPrefix(r.URL.Path, "/v1/admin/") {
+		// An admin role is a backend's: it never gets a token or an upload.
+		return nil, errForbidden("your role %q is for admin operations (POST /v1/admin/{op}) only", sc.RoleName)
+	}
 	return sc, nil
 }
 

@@ -59,7 +59,14 @@ type Role struct {
 	// QuotaBytes is the most bytes a caller may hold in the area: files stored under the
 	// prefix plus uploads open through the function (brokered roles; 0: no quota).
 	QuotaBytes int64 `json:"quotaBytes"`
+	// Admin makes the role a backend's, not a browser's: it may call POST /v1/admin/{op}
+	// for these operations ("*": all) of the provider (Gokuai's library operations), and
+	// nothing else: no token, no upload.
+	Admin []string `json:"admin"`
 }
+
+// isAdmin reports whether the role is an admin (backend) role.
+func (r *Role) isAdmin() bool { return len(r.Admin) > 0 }
 
 // Defaults of the default role (interfaces.md §3).
 const (
@@ -107,6 +114,7 @@ func ParsePolicy(s string) (*Policy, error) {
 		QuickUpload  *bool     `json:"quickUpload"`
 		MaxOpen      *int      `json:"maxOpenUploads"`
 		QuotaBytes   *int64    `json:"quotaBytes"`
+		Admin        *[]string `json:"admin"`
 	}
 	var raw struct {
 		Roles map[string]*rawRole `json:"roles"`
@@ -161,6 +169,9 @@ func ParsePolicy(s string) (*Policy, error) {
 		if rr.QuotaBytes != nil {
 			r.QuotaBytes = *rr.QuotaBytes
 		}
+		if rr.Admin != nil {
+			r.Admin = *rr.Admin
+		}
 		p.Roles[name] = r
 	}
 	return p, nil
@@ -187,6 +198,13 @@ func (p *Policy) validate() error {
 }
 
 func (r *Role) validate() error {
+	if r.isAdmin() {
+		// A backend's role: it never gets a token or an upload, so no grant applies.
+		if len(r.Grants) > 0 {
+			return fmt.Errorf("an admin role holds no grants (it never gets a token): use \"grants\": []")
+		}
+		return nil
+	}
 	seen := map[string]bool{}
 	for _, g := range r.Grants {
 		switch {
