@@ -8,9 +8,9 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"time"
 
+	"github.com/ferry-upload/ferry/shared/jsonx"
 	"github.com/ferry-upload/ferry/wasm/engine"
 	"github.com/ferry-upload/ferry/wasm/internal/bridge"
 	"github.com/ferry-upload/ferry/wasm/internal/jsx"
@@ -25,7 +25,7 @@ func main() {
 	err := port.Serve(func(m jsx.Message, err error) {
 		var msg bridge.Incoming
 		if err == nil {
-			err = json.Unmarshal(m.JSON, &msg)
+			err = jsonx.Unmarshal(m.JSON, &msg)
 		}
 		if err != nil {
 			port.Post(map[string]any{"v": bridge.Version, "type": "fatal", "code": "InvalidRequest", "message": "a message that does not decode: " + err.Error()})

@@ -27,9 +27,10 @@ targets=(
   "./shared/hashes/sha1sum FuzzSHA1Resume" # SHA-1 saved and restored between pieces
   "./shared/gokuai FuzzInt"          # Gokuai's numbers that arrive as strings
   "./shared/gokuai FuzzAnswer"       # Gokuai answers and error bodies
-  "./wasm/internal/jsonx FuzzParse"     # jsonx.Parse vs json.Valid and json.Unmarshal
-  "./wasm/internal/jsonx FuzzString"    # jsonx.Writer's string quoting vs json.Marshal
-  "./wasm/internal/jsonx FuzzRoundTrip" # jsonx.Writer output read back by json.Unmarshal
+  "./shared/jsonx FuzzParse"         # jsonx.Parse vs json.Valid and json.Unmarshal
+  "./shared/jsonx FuzzString"        # jsonx.Writer's string quoting vs json.Marshal
+  "./shared/jsonx FuzzRoundTrip"     # jsonx.Writer output read back by json.Unmarshal
+  "./shared/jsonx FuzzUnmarshal"     # jsonx.Unmarshal vs json.Unmarshal into a struct of every shape
 )
 
 # Every fuzz target in the tree is listed, and each has a committed seed corpus.

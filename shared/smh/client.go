@@ -3,11 +3,12 @@ package smh
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/url"
 	"strconv"
 	"strings"
+
+	"github.com/ferry-upload/ferry/shared/jsonx"
 )
 
 // Client calls one SMH library. The zero value is not usable: set all fields.
@@ -28,7 +29,7 @@ func (c *Client) call(ctx context.Context, op string, req *Request, out any) (in
 		return resp.StatusCode, errorFromResponse(resp)
 	}
 	if out != nil && len(bytes.TrimSpace(resp.Body)) > 0 {
-		if err := json.Unmarshal(resp.Body, out); err != nil {
+		if err := jsonx.Unmarshal(resp.Body, out); err != nil {
 			return resp.StatusCode, &Error{Status: resp.StatusCode, Code: "UnexpectedResponse",
 				Message: op + ": answer is not the expected JSON", RequestID: resp.Header["x-request-id"]}
 		}
@@ -144,7 +145,7 @@ func bearer(token string) map[string]string {
 func jsonRequest(method, u, token string, body any) (*Request, error) {
 	req := &Request{Method: method, URL: u, Header: bearer(token)}
 	if body != nil {
-		b, err := json.Marshal(body)
+		b, err := jsonx.Marshal(body)
 		if err != nil {
 			return nil, err
 		}

@@ -2,11 +2,12 @@ package smh
 
 import (
 	"context"
-	"encoding/json"
 	"net/url"
 	"path"
 	"strconv"
 	"strings"
+
+	"github.com/ferry-upload/ferry/shared/jsonx"
 )
 
 // CreateDirectory creates a directory and any missing parents. A directory that already
@@ -43,7 +44,7 @@ func (c *Client) DirectoryExists(ctx context.Context, token, space, path string)
 }
 
 func decode(resp *Response, op string, out any) error {
-	if err := json.Unmarshal(resp.Body, out); err != nil {
+	if err := jsonx.Unmarshal(resp.Body, out); err != nil {
 		return &Error{Status: resp.StatusCode, Code: "UnexpectedResponse", Message: op + ": answer is not the expected JSON",
 			RequestID: resp.Header["x-request-id"]}
 	}

@@ -1,12 +1,13 @@
 package smh
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/ferry-upload/ferry/shared/jsonx"
 )
 
 // Error is an error answer from SMH: its HTTP status and the service's stable code.
@@ -80,7 +81,7 @@ func errorFromResponse(resp *Response) *Error {
 		Message   string `json:"message"`
 		RequestID string `json:"requestId"`
 	}
-	if json.Unmarshal(resp.Body, &body) == nil && body.Code != "" {
+	if jsonx.Unmarshal(resp.Body, &body) == nil && body.Code != "" {
 		e.Code, e.Message = body.Code, body.Message
 		if body.RequestID != "" {
 			e.RequestID = body.RequestID

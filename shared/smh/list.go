@@ -2,9 +2,10 @@ package smh
 
 import (
 	"context"
-	"encoding/json"
 	"net/url"
 	"strconv"
+
+	"github.com/ferry-upload/ferry/shared/jsonx"
 )
 
 // MaxListLimit is the largest page SMH's directory listing hands out.
@@ -24,11 +25,11 @@ type DirectoryPage struct {
 // UnmarshalJSON decodes a page; SMH's marker is opaque text, sent as a string or a number.
 func (p *DirectoryPage) UnmarshalJSON(b []byte) error {
 	var v struct {
-		Contents   []File          `json:"contents"`
-		NextMarker json.RawMessage `json:"nextMarker"`
-		TotalNum   *Int64          `json:"totalNum"`
+		Contents   []File           `json:"contents"`
+		NextMarker jsonx.RawMessage `json:"nextMarker"`
+		TotalNum   *Int64           `json:"totalNum"`
 	}
-	if err := json.Unmarshal(b, &v); err != nil {
+	if err := jsonx.Unmarshal(b, &v); err != nil {
 		return err
 	}
 	p.Contents, p.NextMarker, p.TotalNum, p.TotalGiven = v.Contents, "", 0, v.TotalNum != nil
@@ -37,10 +38,10 @@ func (p *DirectoryPage) UnmarshalJSON(b []byte) error {
 	}
 	switch m := v.NextMarker; {
 	case len(m) == 0 || string(m) == "null":
-	case json.Unmarshal(m, &p.NextMarker) == nil:
+	case jsonx.Unmarshal(m, &p.NextMarker) == nil:
 	default:
-		var n json.Number
-		if err := json.Unmarshal(m, &n); err != nil {
+		var n jsonx.NumberText
+		if err := jsonx.Unmarshal(m, &n); err != nil {
 			return err
 		}
 		p.NextMarker = n.String()

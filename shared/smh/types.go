@@ -1,9 +1,10 @@
 package smh
 
 import (
-	"encoding/json"
 	"strconv"
 	"time"
+
+	"github.com/ferry-upload/ferry/shared/jsonx"
 )
 
 // Token is the token API's answer.
@@ -18,19 +19,19 @@ type Headers map[string]string
 
 // UnmarshalJSON accepts string and number values.
 func (h *Headers) UnmarshalJSON(b []byte) error {
-	var raw map[string]json.RawMessage
-	if err := json.Unmarshal(b, &raw); err != nil {
+	var raw map[string]jsonx.RawMessage
+	if err := jsonx.Unmarshal(b, &raw); err != nil {
 		return err
 	}
 	out := make(Headers, len(raw))
 	for k, v := range raw {
 		var s string
-		if json.Unmarshal(v, &s) == nil {
+		if jsonx.Unmarshal(v, &s) == nil {
 			out[k] = s
 			continue
 		}
-		var n json.Number
-		if err := json.Unmarshal(v, &n); err != nil {
+		var n jsonx.NumberText
+		if err := jsonx.Unmarshal(v, &n); err != nil {
 			return err
 		}
 		out[k] = n.String()
@@ -61,7 +62,7 @@ func (n Int64) MarshalJSON() ([]byte, error) {
 // UnmarshalJSON accepts "123" and 123.
 func (n *Int64) UnmarshalJSON(b []byte) error {
 	var s string
-	if json.Unmarshal(b, &s) == nil {
+	if jsonx.Unmarshal(b, &s) == nil {
 		if s == "" {
 			*n = 0
 			return nil
@@ -71,7 +72,7 @@ func (n *Int64) UnmarshalJSON(b []byte) error {
 		return err
 	}
 	var v int64
-	err := json.Unmarshal(b, &v)
+	err := jsonx.Unmarshal(b, &v)
 	*n = Int64(v)
 	return err
 }
@@ -102,7 +103,7 @@ func (f *File) UnmarshalJSON(b []byte) error {
 		plain
 		Size *Int64 `json:"size"` // shallower than plain's: this one takes the value
 	}
-	if err := json.Unmarshal(b, &v); err != nil {
+	if err := jsonx.Unmarshal(b, &v); err != nil {
 		return err
 	}
 	*f = File(v.plain)
@@ -128,7 +129,7 @@ func (p *Part) UnmarshalJSON(b []byte) error {
 		plain
 		Size *int64 `json:"Size"`
 	}
-	if err := json.Unmarshal(b, &v); err != nil {
+	if err := jsonx.Unmarshal(b, &v); err != nil {
 		return err
 	}
 	*p = Part(v.plain)

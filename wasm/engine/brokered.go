@@ -2,13 +2,13 @@ package engine
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"net/url"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/ferry-upload/ferry/shared/jsonx"
 	"github.com/ferry-upload/ferry/shared/smh"
 )
 
@@ -126,7 +126,7 @@ func (d *BrokeredDriver) Begin(ctx context.Context, tok *Token, spec *FileSpec, 
 		return nil, nil, &Error{Code: "UnexpectedResponse", Message: "the begin answer's upload does not describe this file"}
 	}
 	s := &Session{Key: u.ID, Multipart: u.PartSize > 0, PartSize: u.PartSize, Expires: u.Expires}
-	s.Data, _ = json.Marshal(brokeredSession{Provider: tok.Provider, Path: u.Path, Size: u.Size})
+	s.Data, _ = jsonx.Marshal(brokeredSession{Provider: tok.Provider, Path: u.Path, Size: u.Size})
 	d.targets.of(s.Key).add(u.Targets, nil)
 	return s, nil, nil
 }
@@ -227,7 +227,7 @@ func (d *BrokeredDriver) window(s *Session, n int) []int {
 		return []int{0}
 	}
 	var bs brokeredSession
-	_ = json.Unmarshal(s.Data, &bs)
+	_ = jsonx.Unmarshal(s.Data, &bs)
 	count := partCount(bs.Size, s.PartSize)
 	start := (max(n, 1)-1)/targetWindow*targetWindow + 1
 	out := []int{}

@@ -3,12 +3,12 @@ package engine
 import (
 	"context"
 	"encoding/hex"
-	"encoding/json"
 	"hash/fnv"
 	"strconv"
 	"sync"
 
 	"github.com/ferry-upload/ferry/shared/hashes"
+	"github.com/ferry-upload/ferry/shared/jsonx"
 )
 
 // CheckpointVersion is the version of the Checkpoint format; other versions are ignored.
@@ -107,7 +107,7 @@ func (s KVStore) Load(ctx context.Context, id string) (*Checkpoint, error) {
 }
 
 func (s KVStore) Save(ctx context.Context, cp *Checkpoint) error {
-	b, err := json.Marshal(cp)
+	b, err := jsonx.Marshal(cp)
 	if err != nil {
 		return err
 	}
@@ -132,7 +132,7 @@ func (s KVStore) List(ctx context.Context) ([]*Checkpoint, error) {
 
 func decodeCheckpoint(v string) *Checkpoint {
 	var cp Checkpoint
-	if json.Unmarshal([]byte(v), &cp) != nil || cp.V != CheckpointVersion || cp.ID == "" {
+	if jsonx.Unmarshal([]byte(v), &cp) != nil || cp.V != CheckpointVersion || cp.ID == "" {
 		return nil
 	}
 	return &cp

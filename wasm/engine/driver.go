@@ -2,8 +2,9 @@ package engine
 
 import (
 	"context"
-	"encoding/json"
 	"time"
+
+	"github.com/ferry-upload/ferry/shared/jsonx"
 )
 
 // Driver is one upload protocol: SMH spoken directly with an SMH token (SMHDriver), or the
@@ -65,9 +66,9 @@ type Session struct {
 	Multipart bool   `json:"multipart"`
 	// PartSize is the size of every part but the last (0 for one body, and in checkpoints
 	// written before it was recorded: then Checkpoint.PartSize says).
-	PartSize int64           `json:"partSize,omitempty"`
-	Expires  time.Time       `json:"expires"` // when the data-plane signatures expire
-	Data     json.RawMessage `json:"data"`    // the driver's own state (SMH: upload info)
+	PartSize int64            `json:"partSize,omitempty"`
+	Expires  time.Time        `json:"expires"` // when the data-plane signatures expire
+	Data     jsonx.RawMessage `json:"data"`    // the driver's own state (SMH: upload info)
 }
 
 // RemotePart is a part the server holds (as the brokered routes' "stored" lists them).

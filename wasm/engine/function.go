@@ -2,10 +2,10 @@ package engine
 
 import (
 	"context"
-	"encoding/json"
 	"net/url"
 	"time"
 
+	"github.com/ferry-upload/ferry/shared/jsonx"
 	"github.com/ferry-upload/ferry/shared/smh"
 )
 
@@ -118,7 +118,7 @@ func (f *Function) call(ctx context.Context, method, u, op string, body, out any
 		}
 	}
 	if body != nil {
-		b, err := json.Marshal(body)
+		b, err := jsonx.Marshal(body)
 		if err != nil {
 			return err
 		}
@@ -133,7 +133,7 @@ func (f *Function) call(ctx context.Context, method, u, op string, body, out any
 		return e
 	}
 	if out != nil && len(resp.Body) > 0 {
-		if err := json.Unmarshal(resp.Body, out); err != nil {
+		if err := jsonx.Unmarshal(resp.Body, out); err != nil {
 			return &Error{Code: "UnexpectedResponse", Message: op + ": the answer is not the expected JSON", Status: resp.StatusCode}
 		}
 	}

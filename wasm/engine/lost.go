@@ -2,13 +2,13 @@ package engine
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"path"
 	"strconv"
 	"strings"
 
 	"github.com/ferry-upload/ferry/shared/hashes"
+	"github.com/ferry-upload/ferry/shared/jsonx"
 	"github.com/ferry-upload/ferry/shared/smh"
 )
 
@@ -126,7 +126,7 @@ func (d *SMHDriver) FindStored(ctx context.Context, tok *Token, target string, s
 	lerr := smh.ParseDataPlaneError(resp)
 	if lerr == nil {
 		var list struct{ Contents []smh.File }
-		if json.Unmarshal(resp.Body, &list) == nil {
+		if jsonx.Unmarshal(resp.Body, &list) == nil {
 			for i := range list.Contents {
 				f := &list.Contents[i]
 				if match(f) && renamedFrom(f.Name, name) {

@@ -2,13 +2,13 @@ package engine
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"path"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/ferry-upload/ferry/shared/jsonx"
 	"github.com/ferry-upload/ferry/shared/smh"
 )
 
@@ -119,13 +119,13 @@ func (d *SMHDriver) begin(ctx context.Context, c *smh.Client, tok *Token, req sm
 }
 
 func (d *SMHDriver) session(ss smhSession, multipart bool) *Session {
-	data, _ := json.Marshal(ss)
+	data, _ := jsonx.Marshal(ss)
 	return &Session{Key: ss.Info.ConfirmKey, Multipart: multipart, Expires: ss.Info.Expiration, Data: data}
 }
 
 func (d *SMHDriver) decode(s *Session) (*smhSession, error) {
 	var ss smhSession
-	if err := json.Unmarshal(s.Data, &ss); err != nil || ss.Info == nil {
+	if err := jsonx.Unmarshal(s.Data, &ss); err != nil || ss.Info == nil {
 		return nil, &Error{Code: CodeInternal, Message: "an SMH session without upload info"}
 	}
 	return &ss, nil

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/ferry-upload/ferry/function"
+	"github.com/ferry-upload/ferry/shared/jsonx"
 	"github.com/ferry-upload/ferry/shared/smh/smhhttp"
 	"github.com/ferry-upload/ferry/shared/smhemu"
 	"github.com/ferry-upload/ferry/wasm/engine"
@@ -167,7 +168,7 @@ func source(t *testing.T, name string, size int) *engine.BytesSource {
 	return &engine.BytesSource{FileName: name, Modified: 1_700_000_000_000, Data: b}
 }
 
-func id(n int) json.RawMessage { return json.RawMessage([]byte{byte('0' + n)}) }
+func id(n int) jsonx.RawMessage { return jsonx.RawMessage([]byte{byte('0' + n)}) }
 
 func TestProtocol(t *testing.T) {
 	p, b, srv, tokenURL := setup(t)

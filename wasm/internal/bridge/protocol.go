@@ -5,8 +5,7 @@
 package bridge
 
 import (
-	"encoding/json"
-
+	"github.com/ferry-upload/ferry/shared/jsonx"
 	"github.com/ferry-upload/ferry/wasm/engine"
 )
 
@@ -17,7 +16,7 @@ const Version = 1
 // itself and is attached by the caller.
 type Incoming struct {
 	Type    string               `json:"type"`
-	ID      json.RawMessage      `json:"id,omitempty"` // a call's id, echoed in its reply
+	ID      jsonx.RawMessage     `json:"id,omitempty"` // a call's id, echoed in its reply
 	TaskID  string               `json:"taskId,omitempty"`
 	EntryID string               `json:"entryId,omitempty"`
 	Config  *ClientConfig        `json:"config,omitempty"`
@@ -63,11 +62,11 @@ type msgFatal struct {
 }
 
 type msgReply struct {
-	V      int             `json:"v"`
-	Type   string          `json:"type"` // "reply"
-	ID     json.RawMessage `json:"id"`
-	Result any             `json:"result,omitempty"`
-	Error  *errorInfo      `json:"error,omitempty"`
+	V      int              `json:"v"`
+	Type   string           `json:"type"` // "reply"
+	ID     jsonx.RawMessage `json:"id"`
+	Result any              `json:"result,omitempty"`
+	Error  *errorInfo       `json:"error,omitempty"`
 }
 
 type msgHeaders struct {

@@ -3,10 +3,11 @@
 package jsx
 
 import (
-	"encoding/json"
 	"errors"
 
 	"github.com/hack-pad/safejs"
+
+	"github.com/ferry-upload/ferry/shared/jsonx"
 )
 
 // global returns globalThis[name].
@@ -84,7 +85,7 @@ func bytesOf(v safejs.Value) ([]byte, error) {
 
 // ToJS turns a JSON-encodable Go value into a JavaScript value (through JSON.parse).
 func ToJS(v any) (safejs.Value, error) {
-	b, err := json.Marshal(v)
+	b, err := jsonx.Marshal(v)
 	if err != nil {
 		return safejs.Value{}, err
 	}
@@ -113,5 +114,5 @@ func FromJS(v safejs.Value, out any) error {
 	if err != nil {
 		return err
 	}
-	return json.Unmarshal([]byte(str), out)
+	return jsonx.Unmarshal([]byte(str), out)
 }

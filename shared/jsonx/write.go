@@ -32,12 +32,12 @@ func (w *Writer) ArrayEnd()    { w.b = append(w.b, ']'); w.comma = true }
 // Key writes a member name and its colon; the member's value is written next.
 func (w *Writer) Key(k string) {
 	w.sep()
-	w.b = appendString(w.b, k)
+	w.b = appendString(w.b, k, true)
 	w.b = append(w.b, ':')
 	w.comma = false
 }
 
-func (w *Writer) String(s string) { w.sep(); w.b = appendString(w.b, s) }
+func (w *Writer) String(s string) { w.sep(); w.b = appendString(w.b, s, true) }
 func (w *Writer) Int(n int64)     { w.sep(); w.b = strconv.AppendInt(w.b, n, 10) }
 func (w *Writer) Uint(n uint64)   { w.sep(); w.b = strconv.AppendUint(w.b, n, 10) }
 func (w *Writer) Null()           { w.sep(); w.b = append(w.b, "null"...) }
@@ -55,18 +55,7 @@ func (w *Writer) Float(f float64) {
 		w.b = append(w.b, "null"...)
 		return
 	}
-	format := byte('f')
-	if a := math.Abs(f); a != 0 && (a < 1e-6 || a >= 1e21) {
-		format = 'e'
-	}
-	w.b = strconv.AppendFloat(w.b, f, format, -1, 64)
-	if format == 'e' {
-		// Shorten e-09 to e-9, as encoding/json does.
-		if n := len(w.b); n >= 4 && w.b[n-4] == 'e' && w.b[n-3] == '-' && w.b[n-2] == '0' {
-			w.b[n-2] = w.b[n-1]
-			w.b = w.b[:n-1]
-		}
-	}
+	w.b = appendFloat(w.b, f, 64)
 }
 
 // Raw writes JSON that is already encoded (the caller vouches for it).
@@ -103,15 +92,16 @@ func (w *Writer) Value(v Value) {
 const hexDigits = "0123456789abcdef"
 
 // appendString quotes s exactly as encoding/json does by default: \" \\ \b \f \n \r \t, other
-// control bytes and the HTML-sensitive <, > and & as \u00XX, U+2028 and U+2029 escaped, and
-// each byte of invalid UTF-8 as \ufffd.
-func appendString(b []byte, s string) []byte {
+// control bytes and the HTML-sensitive <, > and & as \u00XX (unless html is false: the outer
+// quoting of a ",string" string), U+2028 and U+2029 escaped, and each byte of invalid UTF-8
+// as \ufffd.
+func appendString(b []byte, s string, html bool) []byte {
 	b = append(b, '"')
 	start := 0
 	for i := 0; i < len(s); {
 		c := s[i]
 		if c < utf8.RuneSelf {
-			if c >= ' ' && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
+			if c >= ' ' && c != '"' && c != '\\' && (!html || c != '<' && c != '>' && c != '&') {
 				i++
 				continue
 			}

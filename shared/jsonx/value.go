@@ -1,7 +1,9 @@
-// Package jsonx is a small JSON codec for the browser build: a parser into a tree of Values
-// and an append-style Writer. It exists because encoding/json (and the reflect it drags in)
-// is a large share of ferry.wasm; it uses neither reflect nor fmt. What it accepts, and how
-// it unescapes and escapes strings, match encoding/json (its tests check this by fuzzing).
+// Package jsonx is a small JSON codec for the browser build: a parser into a tree of Values,
+// an append-style Writer, and Marshal/Unmarshal over reflect with encoding/json's rules for
+// the struct tags, methods and kinds Ferry uses. It exists because encoding/json is a large
+// share of ferry.wasm (reflect stays: fmt needs it anyway); it does not use fmt. What it
+// accepts and produces matches encoding/json (its tests check this differentially and by
+// fuzzing).
 package jsonx
 
 import "strconv"
@@ -24,6 +26,7 @@ const (
 type Value struct {
 	kind    Kind
 	off     int      // where the value starts in the parsed input
+	end     int      // and where it ends
 	s       string   // String: its text; Number: its literal; Bool: "true" or ""
 	items   []Value  // Array
 	members []Member // Object, in input order (duplicates kept)
@@ -35,15 +38,31 @@ type Member struct {
 	Value Value
 }
 
-// Error is a malformed input or a value of the wrong kind, at a byte offset of the input.
+// Error is a malformed input, a value of the wrong kind (at a byte offset of the input, in
+// Field: the dotted path of the struct field being filled, when any), or a Go value Marshal
+// cannot write (Offset -1). Err is an error a MarshalJSON or UnmarshalJSON method returned.
 type Error struct {
 	Offset int
+	Field  string
 	Msg    string
+	Err    error
 }
 
 func (e *Error) Error() string {
-	return "jsonx: " + e.Msg + " at offset " + strconv.Itoa(e.Offset)
+	s := "jsonx: " + e.Msg
+	if e.Field != "" {
+		s += " (field " + e.Field + ")"
+	}
+	if e.Offset >= 0 {
+		s += " at offset " + strconv.Itoa(e.Offset)
+	}
+	if e.Err != nil {
+		s += ": " + e.Err.Error()
+	}
+	return s
 }
+
+func (e *Error) Unwrap() error { return e.Err }
 
 func (v Value) Kind() Kind     { return v.kind }
 func (v Value) Offset() int    { return v.off }

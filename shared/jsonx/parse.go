@@ -45,7 +45,15 @@ func (p *parser) space() {
 	}
 }
 
+// value parses the value at p.i and records where it ends (Unmarshal hands an Unmarshaler
+// the value's own bytes).
 func (p *parser) value(depth int) (Value, error) {
+	v, err := p.value1(depth)
+	v.end = p.i
+	return v, err
+}
+
+func (p *parser) value1(depth int) (Value, error) {
 	if p.i >= len(p.b) {
 		return Value{}, p.fail("unexpected end of input")
 	}
