@@ -27,6 +27,10 @@ targets=(
   "./shared/hashes/sha1sum FuzzSHA1Resume" # SHA-1 saved and restored between pieces
   "./shared/gokuai FuzzInt"          # Gokuai's numbers that arrive as strings
   "./shared/gokuai FuzzAnswer"       # Gokuai answers and error bodies
+  "./shared/gokuai FuzzUploadServer" # create_file's upload server address
+  "./shared/gokuai FuzzCheckPath"    # Gokuai library paths
+  "./shared/gokuai/upload FuzzUploadAnswer" # upload-server answers vs encoding/json
+  "./shared/gokuaiemu FuzzUploadRange" # the emulator's x-gk-upload-range parser
   "./shared/jsonx FuzzParse"         # jsonx.Parse vs json.Valid and json.Unmarshal
   "./shared/jsonx FuzzString"        # jsonx.Writer's string quoting vs json.Marshal
   "./shared/jsonx FuzzRoundTrip"     # jsonx.Writer output read back by json.Unmarshal

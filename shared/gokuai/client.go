@@ -75,10 +75,16 @@ func Encode(params Params) []byte {
 // success answer into out (when out is non-nil and the answer has a body). op names the
 // call in errors.
 func (c *Client) Call(ctx context.Context, op, path string, params Params, out any) error {
+	return c.call(ctx, op, path, params, out)
+}
+
+// call is Call with parameters sent but left out of the sign (create_file's filehash and
+// filesize, provider-apis.md §3.2 step 2).
+func (c *Client) call(ctx context.Context, op, path string, params Params, out any, skip ...string) error {
 	if c.ClientID == "" || c.Secret == "" {
 		return invalid("%s: the client has no credential", op)
 	}
-	req := &Request{Method: "POST", URL: c.BaseURL + path, Body: Encode(c.Signed(params)),
+	req := &Request{Method: "POST", URL: c.BaseURL + path, Body: Encode(c.Signed(params, skip...)),
 		Header: map[string]string{"Content-Type": "application/x-www-form-urlencoded; charset=utf-8"}}
 	resp, err := c.Doer.Do(ctx, req)
 	if err != nil {

@@ -1,5 +1,8 @@
 // Package gokuai is Ferry's client for the Gokuai (够快云库) open API: the 21 library
-// operations of /m-open/1/org/* (seed 001), signed per request with HMAC-SHA1.
+// operations of /m-open/1/org/* (seed 001), signed per request with HMAC-SHA1, and the
+// library file API a brokered upload needs (/m-open/1/file/: CreateFile, FileInfo,
+// DeleteFiles, CreateFolder), signed with a library credential from Bind. The bytes go
+// to the upload server with package upload, which holds no secret (the browser's side).
 //
 // Every call is a form-encoded POST whose parameters carry the credential id (client_id
 // for the enterprise, org_client_id for a library), dateline (Unix seconds, from the

@@ -70,6 +70,15 @@ const (
 	CodeRouteNotFound     = "RouteNotFound"
 	CodeMethodNotAllowed  = "MethodNotAllowed"
 
+	// The library file API and the upload server.
+	CodeFileNotFound     = "FileNotFound"         // no file or folder at that path (or hash)
+	CodeFileExists       = "FileExists"           // overwrite=0 and the path is taken, or a parent is a file
+	CodeCapacityExceeded = "CapacityExceeded"     // the library's capacity would be exceeded
+	CodeUploadNotFound   = "UploadNotFound"       // upload_init: no create_file announced this pathhash
+	CodeSessionInvalid   = "UploadSessionInvalid" // unknown, finished-and-dropped, aborted or expired session
+	CodeChecksumMismatch = "ChecksumMismatch"     // a part's x-gk-upload-crc does not match its bytes
+	CodeFileHashMismatch = "FileHashMismatch"     // the assembled file's SHA-1 is not the announced filehash
+
 	CodeBadRequest   = "BadRequest"
 	CodeUnauthorized = "Unauthorized"
 	CodeNotFound     = "NotFound"
@@ -82,7 +91,7 @@ const (
 // ServiceCodes maps the service's numeric error_code to stable codes. Only 401041 (sign)
 // is attested, by a third-party summary; the others are this project's reading of the
 // service's 3-digit-HTTP-prefix convention, shared with shared/gokuaiemu, which answers
-// exactly these.
+// exactly these. The upload server is assumed to answer errors in the same shape.
 var ServiceCodes = map[int64]string{
 	40001:  CodeInvalidParameter,
 	401041: CodeInvalidSign,
@@ -97,6 +106,13 @@ var ServiceCodes = map[int64]string{
 	40406:  CodeBindingNotFound,
 	40400:  CodeRouteNotFound,
 	40500:  CodeMethodNotAllowed,
+	40002:  CodeChecksumMismatch,
+	40003:  CodeFileHashMismatch,
+	40104:  CodeSessionInvalid,
+	40303:  CodeCapacityExceeded,
+	40401:  CodeFileNotFound,
+	40407:  CodeUploadNotFound,
+	40901:  CodeFileExists,
 	50000:  CodeServerError,
 	50300:  CodeUnavailable,
 }

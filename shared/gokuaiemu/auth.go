@@ -58,7 +58,8 @@ func readForm(c *emukit.Call) (map[string]string, error) {
 // authenticate finds the credential of a call and checks its sign and dateline: the
 // enterprise's (client_id), or a library's (org_client_id, when no client_id is given;
 // with client_id present an org_client_id is a parameter, as in unbind and destroy).
-func (e *Emulator) authenticate(kc *emukit.Call) (*call, error) {
+// skip names parameters sent but not signed (create_file: filehash, filesize).
+func (e *Emulator) authenticate(kc *emukit.Call, skip ...string) (*call, error) {
 	p, err := readForm(kc)
 	if err != nil {
 		return nil, err
@@ -92,7 +93,7 @@ func (e *Emulator) authenticate(kc *emukit.Call) (*call, error) {
 	if secret == "" {
 		return nil, errInvalidClient
 	}
-	if !gokuai.VerifySign(secret, p, sign) {
+	if !gokuai.VerifySign(secret, p, sign, skip...) {
 		return nil, errInvalidSign
 	}
 	skew := e.now().Sub(time.Unix(dateline, 0))

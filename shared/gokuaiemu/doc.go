@@ -1,9 +1,23 @@
 // Package gokuaiemu is a strict, local emulator of the Gokuai (够快云库) open API: the
 // library half, the 21 operations of seed 001 under POST /m-open/1/org/, with their state
 // (libraries and capacities, members and roles, departments, owners, personal libraries,
-// library credentials, the operation log), plus the test-control API under /_emulator/.
-// The upload server (create_file, upload_init … upload_finish) is to come; until then the
-// control API's files and uploads answer empty lists for a known mount id.
+// library credentials, the operation log); the library file API a brokered upload needs
+// under POST /m-open/1/file/ (create_file with SHA-1 instant upload, info, del,
+// create_folder), signed with a library credential; the upload server under /m-upload/
+// (upload_init, upload_req, upload_part, upload_finish, upload_abort) on the kit's data
+// plane; and the test-control API under /_emulator/ (files: path, size, sha256 and sha1
+// of a mount's files; uploads: its announced, unfinished uploads with the bytes held).
+//
+// An upload: create_file (signed; filehash and filesize are sent but not signed) answers
+// state 1 when the storage holds that SHA-1 and size, or state 0 with the path's hash and
+// the upload server. upload_init?org_client_id= with x-gk-upload-pathhash, -filename,
+// -filehash and -filesize equal to create_file's answers the session (202 when the file
+// is complete already); upload_part takes x-gk-upload-range start-end at the session's
+// offset (else 409 {"expect":"<offset>"}) with x-gk-upload-crc; upload_finish answers 202
+// once (deterministically: the first finish with every byte received marks the upload
+// assembling, the next one completes it and answers 200 with the file), then checks the
+// SHA-1, the path and the capacity again. Received parts are saved by the kit (SavePart)
+// and read back at start, so a session survives a restart with -data.
 //
 // It is built on shared/emukit, which brings the test-control API, fault injection,
 // stats and persistence (Options.DataDir: the state as state.json, saved before each
@@ -57,8 +71,8 @@
 //     with org_id and org_client_id likewise. An org_client_id of another enterprise
 //     client is 40406, as if unknown.
 //   - Capacity: absent or "" on create means unlimited (-1); on set "" means unlimited,
-//     absent unchanged; below -1 is 40001. size_org_use, file_count and dir_count are 0
-//     until the upload server exists.
+//     absent unchanged; below -1 is 40001. size_org_use is the sum of the library's file
+//     sizes, file_count and dir_count its files and folders.
 //   - search: exactly one of name and prefix (both: 40001); size 1..1000 (else 40001),
 //     default 10; results by org_id. ls: type 0/1/2 (else 40001); member_id must be an
 //     enterprise member (40403) and keeps the libraries it is a member or owner of
@@ -92,4 +106,51 @@
 //     1000 is answered as 1000; start_dateline is inclusive, end_dateline exclusive;
 //     the newest 10000 entries are kept.
 //   - Answers without a seed body ("HTTP 200") are 200 with an empty body.
+//
+// The file API and the upload server (provider-apis.md §3.4–3.6 leave these open too):
+//
+//   - File operations need a library credential (org_client_id): the enterprise's
+//     client_id is 403 40301. The credential names its library; an org_id or mount_id
+//     parameter naming another library is 403 40301, as on /1/org/.
+//   - fullpath is relative, '/'-separated, without empty, '.' or '..' names, control
+//     characters or backslashes (gokuai.CheckPath), else 40001. Parents are created by
+//     create_file ("文件夹会自动创建") and create_folder; a parent that is a file, or a
+//     folder at the path, is 409 40901.
+//   - overwrite=0 (or absent) with a file at the path is 409 40901 FileExists, at
+//     create_file and again at upload_finish (the upload is then dropped); the service is
+//     not assumed to rename. overwrite=1 replaces the file. Callers should still compare
+//     the answered fullpath with the one asked for.
+//   - Instant upload: any stored file of any library of the enterprise with the same
+//     SHA-1 and size (the storage is content-addressed); the new file shares its bytes.
+//     upload_init answers 202 and creates the file likewise when the content was stored
+//     after create_file.
+//   - create_file answers {"fullpath","hash","state","server"} (state 1 also filehash and
+//     filesize, no server). hash is hex SHA-1 of "<mount_id>/<fullpath>". server is
+//     Options.UploadServer or http://{Host}/m-upload, one address with its scheme.
+//   - One upload per path and library: create_file for the same content keeps the open
+//     upload (upload_init then answers the same session, so a client resumes); for
+//     another content it ends the older session (401 40104 from then on).
+//   - Sessions live 24 h (Options.SessionLifetime) from create_file and from the first
+//     upload_init, capped by the kit's ExpireUploadAfter; an expired, aborted or unknown
+//     session is 401 40104 on every route (the SDKs' "401 session invalid"). A finished
+//     session keeps answering: finish 200 with the file, upload_req the size, a part 202.
+//   - upload_init: org_client_id unknown 401 40103; no create_file for that pathhash in
+//     the credential's library 404 40407; headers not create_file's 40001 (the name
+//     URL-decoded, compared with the fullpath's last name).
+//   - upload_part: the range must be decimal start-end, inclusive, start at the offset
+//     (else 409 {"expect":"<offset>"}, the offset as a string), end before the file's
+//     size, at most 10 MiB (upload.MaxPartSize), and Content-Length its length (else
+//     40001). x-gk-upload-crc (CRC-32 IEEE, decimal) is optional (the CLI omits it) and
+//     checked when given: 400 40002. A part when every byte is held answers 202.
+//   - upload_finish before every byte arrived is 409 {"expect"}; a content whose SHA-1 is
+//     not filehash is 400 40003 and the upload is dropped; capacity 403 40303.
+//   - The upload server answers errors in the API's shape {"error_code","error_msg"};
+//     upload_req answers the offset as a plain-text integer. upload_all, upload_servers
+//     and the user-API variant (x-gk-token) are not emulated.
+//   - del (fullpaths separated by '|') deletes at once (no recycle bin); every path must
+//     exist, else 404 40401 and nothing is deleted. Files and folders are logged (act 1
+//     created, 0 deleted; act_name "file/<operation>").
+//   - CORS on the upload server: any origin; methods GET, PUT, POST, OPTIONS; preflights
+//     allow content-type and x-gk-upload-*; answers expose X-Request-Id, Content-Length
+//     and Content-Type (the service's own CORS policy is not documented).
 package gokuaiemu

@@ -17,6 +17,17 @@ type Emulator struct {
 	kit  *emukit.Kit
 	st   *state // guarded by kit.Lock
 	ops  map[string]func(*call) error
+	// fileOps are the library file API, under /m-open/1/file/.
+	fileOps map[string]func(*call) error
+}
+
+// gokuaiCORS: browsers speak to the upload server (and may reach the API). Preflights
+// allow the x-gk-upload-* headers; answers expose what a client reads.
+var gokuaiCORS = emukit.CORS{
+	Methods:        []string{"GET", "PUT", "POST", "OPTIONS"},
+	Expose:         []string{"X-Request-Id", "Content-Length", "Content-Type"},
+	Headers:        []string{"content-type"},
+	HeaderPrefixes: []string{"x-gk-upload-"},
 }
 
 // stateVersion is the version of state.json this emulator reads and writes.
@@ -33,13 +44,15 @@ func New(opts Options) (*Emulator, error) {
 		e.log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
 	e.ops = e.opTable()
+	e.fileOps = map[string]func(*call) error{"create_file": e.createFile, "info": e.fileInfoOp, "del": e.del,
+		"create_folder": e.createFolder}
 	k, err := emukit.New(emukit.Config{Provider: provider{e}, DataDir: opts.DataDir, StateVersion: stateVersion,
-		Logger: e.log, CORS: emukit.CORS{Expose: []string{"X-Request-Id"}, Headers: []string{"content-type"}}})
+		Logger: e.log, CORS: gokuaiCORS})
 	if err != nil {
 		return nil, err
 	}
 	e.kit = k
-	if err := k.Load(e.st, nil); err != nil {
+	if err := k.Load(e.st, e.loadParts); err != nil {
 		return nil, err
 	}
 	if e.st.Libraries == nil { // nothing saved: a fresh state (decoding into one would
@@ -70,23 +83,35 @@ func (e *Emulator) opTable() map[string]func(*call) error {
 	}
 }
 
-// route places a request: POST /m-open/1/org/{op} for the 21 operations.
+// route places a request: POST /m-open/1/org/{op} for the 21 operations, POST
+// /m-open/1/file/{op} for the file API, {UploadPrefix}/upload_* for the upload server.
 func (e *Emulator) route(kc *emukit.Call) (emukit.Route, error) {
 	r := kc.Request()
 	if r.Method == http.MethodOptions {
 		return emukit.Route{Name: "OPTIONS *", NoFault: true, Serve: e.kit.Preflight}, nil
 	}
-	name, ok := strings.CutPrefix(r.URL.EscapedPath(), APIPrefix+"/1/org/")
-	op := e.ops[name]
+	p := r.URL.EscapedPath()
+	if op, ok := strings.CutPrefix(p, UploadPrefix+"/"); ok {
+		return e.uploadRoute(r, op)
+	}
+	group, ops, skip := "/1/org/", e.ops, []string(nil)
+	if strings.HasPrefix(p, APIPrefix+"/1/file/") {
+		group, ops = "/1/file/", e.fileOps
+	}
+	name, ok := strings.CutPrefix(p, APIPrefix+group)
+	op := ops[name]
 	if !ok || op == nil {
 		return emukit.Route{NoFault: true}, emukit.ErrRouteNotFound
 	}
-	rt := emukit.Route{Name: "POST " + APIPrefix + "/1/org/" + name}
+	if name == "create_file" && group == "/1/file/" {
+		skip = []string{"filehash", "filesize"} // provider-apis.md §3.2 step 2
+	}
+	rt := emukit.Route{Name: "POST " + APIPrefix + group + name}
 	if r.Method != http.MethodPost {
 		return rt, emukit.ErrMethodNotAllowed
 	}
 	rt.Serve = func(kc *emukit.Call) error {
-		c, err := e.authenticate(kc)
+		c, err := e.authenticate(kc, skip...)
 		if err != nil {
 			return err
 		}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/ferry-upload/ferry/shared/emukit"
 	"github.com/ferry-upload/ferry/shared/gokuai"
+	gkup "github.com/ferry-upload/ferry/shared/gokuai/upload"
 )
 
 // Errors carry the client's stable codes (shared/gokuai); WriteError renders them in
@@ -24,6 +25,14 @@ var (
 	errGroupNotFound     = emukit.NewError(404, gokuai.CodeGroupNotFound, "group not found")
 	errRoleNotFound      = emukit.NewError(404, gokuai.CodeRoleNotFound, "role not found")
 	errBindingNotFound   = emukit.NewError(404, gokuai.CodeBindingNotFound, "org_client_id not found")
+
+	errFileNotFound     = emukit.NewError(404, gokuai.CodeFileNotFound, "file not found")
+	errFileExists       = emukit.NewError(409, gokuai.CodeFileExists, "a file or folder is in the way")
+	errCapacityExceeded = emukit.NewError(403, gokuai.CodeCapacityExceeded, "the library's capacity would be exceeded")
+	errUploadNotFound   = emukit.NewError(404, gokuai.CodeUploadNotFound, "no create_file announced this pathhash")
+	errSessionInvalid   = emukit.NewError(401, gokuai.CodeSessionInvalid, "the upload session is invalid")
+	errChecksumMismatch = emukit.NewError(400, gokuai.CodeChecksumMismatch, "x-gk-upload-crc does not match the part")
+	errFileHashMismatch = emukit.NewError(400, gokuai.CodeFileHashMismatch, "the content's SHA-1 is not the announced filehash")
 )
 
 // kitCodes maps the kit's own error codes to the stable codes of the client.
@@ -66,7 +75,11 @@ func (e *Emulator) writeError(c *emukit.Call, err error) {
 		e.log.Error("error without a service code", "code", code)
 		n = serviceCodes[gokuai.CodeServerError]
 	}
-	_, _ = io.Copy(io.Discard, io.LimitReader(c.Body(), maxForm)) // answer, not a reset, to a sender
+	drain := int64(maxForm)
+	if c.Plane() == emukit.PlaneData {
+		drain = gkup.MaxPartSize + 1
+	}
+	_, _ = io.Copy(io.Discard, io.LimitReader(c.Body(), drain)) // answer, not a reset, to a sender
 	_ = c.JSON(ke.Status, errorBody{ErrorCode: n, ErrorMsg: ke.Message})
 }
 

@@ -3,6 +3,7 @@ package gokuaiemu_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"strings"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/ferry-upload/ferry/shared/gokuai"
 	"github.com/ferry-upload/ferry/shared/gokuai/gokuaihttp"
+	"github.com/ferry-upload/ferry/shared/gokuai/upload"
 	"github.com/ferry-upload/ferry/shared/gokuaiemu"
 )
 
@@ -80,9 +82,18 @@ func (e *env) post(op, contentType, body string) (int, string) {
 
 // requireCode fails unless err is a Gokuai *Error with the stable code, and its numeric
 // error_code is the one the client maps to that code.
+// An upload-server error (*upload.Error) is held to the same.
 func requireCode(t *testing.T, err error, code string) {
 	t.Helper()
 	require.Error(t, err)
+	var ue *upload.Error
+	if errors.As(err, &ue) {
+		require.Equal(t, code, ue.Code, "%v", err)
+		require.NotZero(t, ue.ServiceCode, "the answer carried Gokuai's error shape")
+		require.Equal(t, code, gokuai.ServiceCodes[ue.ServiceCode], "the two clients map the code alike")
+		require.NotEmpty(t, ue.Message)
+		return
+	}
 	var ge *gokuai.Error
 	require.ErrorAs(t, err, &ge)
 	require.Equal(t, code, ge.Code, "%v", err)

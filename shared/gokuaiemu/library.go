@@ -31,13 +31,15 @@ type listEntry struct {
 }
 
 func (l *library) info() libraryInfo {
+	use, files, dirs := l.usage()
 	return libraryInfo{OrgID: l.OrgID, OrgName: l.Name, OrgLogoURL: l.Logo, SizeOrgTotal: l.Capacity,
-		MountID: l.MountID, OwnerID: l.OwnerID}
+		SizeOrgUse: use, FileCount: files, DirCount: dirs, MountID: l.MountID, OwnerID: l.OwnerID}
 }
 
 func (l *library) listEntry() listEntry {
+	use, _, _ := l.usage()
 	return listEntry{OrgID: l.OrgID, OrgName: l.Name, OrgLogoURL: l.Logo, SizeOrgTotal: l.Capacity,
-		MountID: l.MountID, OwnerID: l.OwnerID}
+		SizeOrgUse: use, MountID: l.MountID, OwnerID: l.OwnerID}
 }
 
 // library resolves the library a call names by org_id and/or mount_id, with the state
@@ -263,7 +265,7 @@ func (e *Emulator) destroyOp(c *call) error {
 		if l == nil {
 			return errLibraryNotFound
 		}
-		e.st.destroy(l)
+		e.st.destroy(l, e.kit)
 		e.record(c, l, gokuai.ActDelete, "destroy")
 		return nil
 	})

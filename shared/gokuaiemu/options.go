@@ -44,6 +44,9 @@ const (
 // DefaultWindow is how far a dateline may be from the emulator's clock, either way.
 const DefaultWindow = 5 * time.Minute
 
+// DefaultSessionLifetime is how long an upload session lives (the service's is unknown).
+const DefaultSessionLifetime = 24 * time.Hour
+
 // Options configures an Emulator; the zero value is the dev enterprise, in memory.
 type Options struct {
 	ClientID     string   // enterprise client_id; "" = DevClientID
@@ -57,6 +60,12 @@ type Options struct {
 	PersonalCapacity int64
 	// Window bounds |dateline - now|; 0 = DefaultWindow.
 	Window time.Duration
+	// SessionLifetime is how long an announced upload and its session live (the kit's
+	// ExpireUploadAfter caps it); 0 = DefaultSessionLifetime.
+	SessionLifetime time.Duration
+	// UploadServer is the server create_file answers; "" = this emulator as the caller
+	// reached it (http://{Host}/m-upload).
+	UploadServer string
 	// DataDir keeps the state on disk so that it survives a restart; "" keeps it in memory.
 	DataDir string
 	// Now is the clock datelines are checked against and log entries dated with.
@@ -97,6 +106,9 @@ func (o *Options) defaults() {
 	}
 	if o.Window == 0 {
 		o.Window = DefaultWindow
+	}
+	if o.SessionLifetime == 0 {
+		o.SessionLifetime = DefaultSessionLifetime
 	}
 	if o.Now == nil {
 		o.Now = time.Now

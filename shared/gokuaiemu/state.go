@@ -3,6 +3,8 @@ package gokuaiemu
 import (
 	"cmp"
 	"slices"
+
+	"github.com/ferry-upload/ferry/shared/emukit"
 )
 
 // state is everything the emulator changes, saved as state.json by the kit. Guarded by
@@ -14,19 +16,21 @@ type state struct {
 	Bindings    map[string]*binding `json:"bindings"` // by org_client_id
 	Personal    map[int64]int64     `json:"personal"` // member_id → org_id of its personal library
 	Log         []*logRecord        `json:"log"`      // oldest first
+	Uploads     map[string]*upload  `json:"uploads"`  // by session id (upload server)
 }
 
 type library struct {
-	OrgID        int64           `json:"orgId"`
-	MountID      int64           `json:"mountId"`
-	Name         string          `json:"name"`
-	Logo         string          `json:"logo,omitempty"`
-	Capacity     int64           `json:"capacity"` // bytes; -1 unlimited
-	StoragePoint string          `json:"storagePoint,omitempty"`
-	OwnerID      int64           `json:"ownerId"`              // 0: none
-	PersonalOf   int64           `json:"personalOf,omitempty"` // member_id of a personal library
-	Members      map[int64]int64 `json:"members"`              // member_id → role_id
-	Groups       map[int64]int64 `json:"groups"`               // group_id → role_id
+	OrgID        int64            `json:"orgId"`
+	MountID      int64            `json:"mountId"`
+	Name         string           `json:"name"`
+	Logo         string           `json:"logo,omitempty"`
+	Capacity     int64            `json:"capacity"` // bytes; -1 unlimited
+	StoragePoint string           `json:"storagePoint,omitempty"`
+	OwnerID      int64            `json:"ownerId"`              // 0: none
+	PersonalOf   int64            `json:"personalOf,omitempty"` // member_id of a personal library
+	Members      map[int64]int64  `json:"members"`              // member_id → role_id
+	Groups       map[int64]int64  `json:"groups"`               // group_id → role_id
+	Files        map[string]*file `json:"files,omitempty"`      // by fullpath; folders too
 }
 
 // binding is a library credential issued by bind.
@@ -58,7 +62,7 @@ const maxLog = 10000
 
 func newState() *state {
 	st := &state{NextOrgID: DevOrgID, NextMountID: DevMountID, Libraries: map[int64]*library{},
-		Bindings: map[string]*binding{}, Personal: map[int64]int64{}, Log: []*logRecord{}}
+		Bindings: map[string]*binding{}, Personal: map[int64]int64{}, Log: []*logRecord{}, Uploads: map[string]*upload{}}
 	st.newLibrary(DevLibraryName, -1)
 	return st
 }
@@ -66,7 +70,7 @@ func newState() *state {
 // newLibrary adds a library with the next ids.
 func (st *state) newLibrary(name string, capacity int64) *library {
 	l := &library{OrgID: st.NextOrgID, MountID: st.NextMountID, Name: name, Capacity: capacity,
-		Members: map[int64]int64{}, Groups: map[int64]int64{}}
+		Members: map[int64]int64{}, Groups: map[int64]int64{}, Files: map[string]*file{}}
 	st.NextOrgID++
 	st.NextMountID++
 	st.Libraries[l.OrgID] = l
@@ -92,10 +96,19 @@ func (st *state) sortedLibraries() []*library {
 	return out
 }
 
-// destroy removes a library, its credentials and its personal-library mapping; its log
-// entries stay (the enterprise log still shows what happened).
-func (st *state) destroy(l *library) {
+// destroy removes a library, its credentials, files, open uploads and personal-library
+// mapping, releasing their bytes through drop; its log entries stay (the enterprise log
+// still shows what happened).
+func (st *state) destroy(l *library, drop dropper) {
 	delete(st.Libraries, l.OrgID)
+	for _, f := range l.Files {
+		drop.Release(f.Blobs...)
+	}
+	for _, u := range st.Uploads {
+		if u.OrgID == l.OrgID {
+			st.dropUpload(u, drop)
+		}
+	}
 	for id, b := range st.Bindings {
 		if b.OrgID == l.OrgID {
 			delete(st.Bindings, id)
@@ -104,6 +117,12 @@ func (st *state) destroy(l *library) {
 	if l.PersonalOf != 0 {
 		delete(st.Personal, l.PersonalOf)
 	}
+}
+
+// dropper is the kit's half that frees bytes once the state no longer needs them.
+type dropper interface {
+	Release(blobs ...emukit.BlobRef)
+	ReleaseParts(upload string)
 }
 
 func (st *state) record(r *logRecord) {
