@@ -226,8 +226,14 @@ func TestPDSPolicyAndTickets(t *testing.T) {
 	// Completing before the bytes arrived is refused as incomplete.
 	c := p.complete("dave", id, payload(10))
 	assert.Equal(t, 400, c.Status, "%s", c.Body)
-	// Cancel answers 204.
+	// Cancel answers 204 and leaves no upload open.
+	ups, err := p.srv.Emulator().OpenUploads(p.srv.Emulator().DefaultDrive("dave"))
+	require.NoError(t, err)
+	require.Len(t, ups, 1)
 	assert.Equal(t, 204, p.do("DELETE", "/v1/uploads/"+id, "dave", "").Status)
+	ups, err = p.srv.Emulator().OpenUploads(p.srv.Emulator().DefaultDrive("dave"))
+	require.NoError(t, err)
+	assert.Empty(t, ups, "the canceled upload is still open")
 }
 
 func TestPDSDirectory(t *testing.T) {

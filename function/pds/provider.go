@@ -419,8 +419,8 @@ func (p *Provider) stored(dir, answered, fallback string, size int64, crc string
 	return &provider.StoredFile{Path: path.Join(dir, name), Name: name, Size: size, SizeKnown: true, CRC64: crc}
 }
 
-// Abort deletes the file record of an open upload: PDS has no abort call, and its received
-// parts go with the file. An upload already gone is no error.
+// Abort deletes the file of an open upload by the id create answered: PDS has no abort
+// call, and the received parts go with the file. An upload already gone is no error.
 func (p *Provider) Abort(ctx context.Context, c *provider.Caller, t *provider.Ticket) error {
 	s, ok := parseSession(t.Session)
 	if !ok {
@@ -428,12 +428,13 @@ func (p *Provider) Abort(ctx context.Context, c *provider.Caller, t *provider.Ti
 	}
 	err := p.as(ctx, c, func(tok, _ string) error {
 		f, err := p.client.GetFile(ctx, tok, s.drive, s.file)
-		if err != nil {
+		switch {
+		case err == nil && f.Status == "available":
+			return nil // completed (or the file a replace revises): never deleted by a cancel
+		case err != nil && pds.Code(err) != pds.CodeNotFoundFile:
 			return err
 		}
-		if f.Status == "available" {
-			return nil // completed: the caller's file now, never deleted by a cancel
-		}
+		// Still uploading (shown, or hidden until completed): its id deletes it.
 		return p.client.Delete(ctx, tok, s.drive, s.file)
 	})
 	if pds.Code(err) == pds.CodeNotFoundFile {

@@ -173,6 +173,15 @@ func (e *Emulator) deleteFile(c *emukit.Call) error {
 		}
 		f := d.Files[req.FileID]
 		if f == nil {
+			// A file still being uploaded is invisible, but its id (from create) deletes
+			// it: the upload and its received parts go (assumed; PDS has no abort call).
+			for id, u := range e.st.Uploads {
+				if u.Drive == d.ID && u.FileID == req.FileID && !u.Replace {
+					delete(e.st.Uploads, id)
+					e.kit.ReleaseParts(id)
+					return nil
+				}
+			}
 			return ErrFileNotFound.With("no file %q in drive %q", req.FileID, d.ID)
 		}
 		e.removeLocked(d, f)

@@ -247,3 +247,25 @@ func TestReferenceVectors(t *testing.T) {
 		"name": "w.bin", "type": "file", "size": len(content), "pre_hash": "0AC28084FF74933D05123496DAFD3791684D9B53"})
 	assert.Equal(t, "PreHashMatched", a.code())
 }
+
+// An upload's file id deletes the upload while it is open (the file is invisible until
+// completed, but create answered its id): the upload and its parts are gone.
+func TestDeleteOpenUpload(t *testing.T) {
+	e := newEnv(t, pdsemu.Options{})
+	tk := e.jwtToken("alice")
+	a := e.api("/v2/file/create", tk.AccessToken, map[string]any{"drive_id": tk.DefaultDriveID, "parent_file_id": "root",
+		"name": "open.bin", "type": "file", "size": 10})
+	require.Equal(t, 201, a.status, "%s", a.body)
+	var cr created
+	a.decode(t, &cr)
+	ups, err := e.srv.Emulator().OpenUploads(tk.DefaultDriveID)
+	require.NoError(t, err)
+	require.Len(t, ups, 1)
+	a = e.api("/v2/file/delete", tk.AccessToken, map[string]any{"drive_id": tk.DefaultDriveID, "file_id": cr.FileID})
+	require.Equal(t, 204, a.status, "%s", a.body)
+	ups, err = e.srv.Emulator().OpenUploads(tk.DefaultDriveID)
+	require.NoError(t, err)
+	assert.Empty(t, ups)
+	a = e.api("/v2/file/delete", tk.AccessToken, map[string]any{"drive_id": tk.DefaultDriveID, "file_id": cr.FileID})
+	assert.Equal(t, 404, a.status, "%s", a.body)
+}
