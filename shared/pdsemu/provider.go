@@ -41,13 +41,28 @@ func (p provider) Expire(tokens, uploads bool) (int, int, error) {
 // Files and Uploads serve /_emulator/files and /uploads: ?library= is a drive id, or
 // "user:<user id>" for that user's default drive (drive ids are the emulator's own, so a
 // person at a terminal knows only the user).
-func (p provider) Files(library, _ string) (any, error) { return p.e.Files(p.drive(library)) }
-
-func (p provider) Uploads(library, _ string) (any, error) { return p.e.OpenUploads(p.drive(library)) }
-
-func (p provider) drive(library string) string {
-	if user, ok := strings.CutPrefix(library, "user:"); ok {
-		return p.e.DefaultDrive(user)
+// A user who has not signed in yet has no drive, and holds nothing.
+func (p provider) Files(library, _ string) (any, error) {
+	d, ok := p.drive(library)
+	if !ok {
+		return []FileInfo{}, nil
 	}
-	return library
+	return p.e.Files(d)
+}
+
+func (p provider) Uploads(library, _ string) (any, error) {
+	d, ok := p.drive(library)
+	if !ok {
+		return []UploadInfo{}, nil
+	}
+	return p.e.OpenUploads(d)
+}
+
+// drive resolves ?library=: ok is false for a user without a drive.
+func (p provider) drive(library string) (string, bool) {
+	if user, ok := strings.CutPrefix(library, "user:"); ok {
+		d := p.e.DefaultDrive(user)
+		return d, d != ""
+	}
+	return library, true
 }

@@ -49,8 +49,22 @@ const (
 
 func (d *BrokeredDriver) Name() string { return "brokered" }
 
-// MayQuickUpload: the function says whether the role may send hashes.
-func (d *BrokeredDriver) MayQuickUpload(tok *Token) bool { return tok.QuickUpload }
+// MayQuickUpload: the function says whether the role may send hashes, and quick upload
+// needs the provider's hashes: the engine computes SMH's (the chained
+// SHA-256); PDS's SHA-1 is still to come, so PDS uploads send their bytes.
+func (d *BrokeredDriver) MayQuickUpload(tok *Token) bool {
+	return tok.QuickUpload && tok.Provider == providerSMH
+}
+
+// Providers whose data plane the brokered driver speaks: SMH's (COS) and PDS's (OSS), both
+// PUTs of each part's bytes to a signed URL, answered with the part's CRC-64.
+const (
+	providerSMH = "smh"
+	providerPDS = "pds"
+)
+
+// crcHeaders is the header each provider's data plane answers a part's CRC-64 in.
+var crcHeaders = map[string]string{providerSMH: "x-cos-hash-crc64ecma", providerPDS: "x-oss-hash-crc64ecma"}
 
 // upload is the begin answer's upload, target one byte target, answer any answer of the
 // brokered routes (each fills its own fields), and beginBody the begin request (§5.2).
@@ -60,6 +74,7 @@ type upload struct {
 	Size     int64     `json:"size"`
 	PartSize int64     `json:"partSize"`
 	Parts    int       `json:"parts"`
+	Ordered  bool      `json:"ordered"` // the provider takes parts only in order
 	Expires  time.Time `json:"expiresAt"`
 	Targets  []target  `json:"targets"`
 }
@@ -94,8 +109,8 @@ type beginBody struct {
 }
 
 func (d *BrokeredDriver) Begin(ctx context.Context, tok *Token, spec *FileSpec, quick *QuickHashes) (*Session, *Result, error) {
-	if tok.Provider != "smh" {
-		return nil, nil, &Error{Code: "UnsupportedProvider", Message: "this engine sends bytes to SMH only, not to " + tok.Provider}
+	if crcHeaders[tok.Provider] == "" {
+		return nil, nil, &Error{Code: "UnsupportedProvider", Message: "this engine sends bytes to SMH and PDS, not to " + tok.Provider}
 	}
 	rel, err := relativePath(tok.Limits.PathPrefix, spec.Path)
 	if err != nil {
@@ -125,7 +140,7 @@ func (d *BrokeredDriver) Begin(ctx context.Context, tok *Token, spec *FileSpec, 
 	if u == nil || u.ID == "" || u.Size != spec.Size || u.PartSize < 0 || u.Parts != partCount(u.Size, u.PartSize) {
 		return nil, nil, &Error{Code: "UnexpectedResponse", Message: "the begin answer's upload does not describe this file"}
 	}
-	s := &Session{Key: u.ID, Multipart: u.PartSize > 0, PartSize: u.PartSize, Expires: u.Expires}
+	s := &Session{Key: u.ID, Multipart: u.PartSize > 0, PartSize: u.PartSize, Ordered: u.Ordered, Expires: u.Expires}
 	s.Data, _ = jsonx.Marshal(brokeredSession{Provider: tok.Provider, Path: u.Path, Size: u.Size})
 	d.targets.of(s.Key).add(u.Targets, nil)
 	return s, nil, nil
@@ -251,10 +266,16 @@ func (d *BrokeredDriver) fetch(ctx context.Context, tok *Token, s *Session, c *s
 	return ans.Expires, nil
 }
 
-// PartDone reads the answer of the session's provider's data plane: SMH's, the only one
-// Begin accepts (the session records its provider for the day there are more).
-func (d *BrokeredDriver) PartDone(_ *Session, resp *PartResponse) (PartAck, error) {
-	return smhPartDone(resp)
+// PartDone reads the answer of the session's provider's data plane (COS or OSS: the same
+// XML errors, ETag, and the part's CRC-64 in the provider's header).
+func (d *BrokeredDriver) PartDone(s *Session, resp *PartResponse) (PartAck, error) {
+	var bs brokeredSession
+	_ = jsonx.Unmarshal(s.Data, &bs)
+	h := crcHeaders[bs.Provider]
+	if h == "" {
+		h = crcHeaders[providerSMH] // sessions saved before the provider was recorded
+	}
+	return dataPlanePartDone(resp, h)
 }
 
 func (d *BrokeredDriver) Complete(ctx context.Context, tok *Token, s *Session, crc64 uint64) (*Result, error) {

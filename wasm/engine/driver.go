@@ -66,9 +66,11 @@ type Session struct {
 	Multipart bool   `json:"multipart"`
 	// PartSize is the size of every part but the last (0 for one body, and in checkpoints
 	// written before it was recorded: then Checkpoint.PartSize says).
-	PartSize int64            `json:"partSize,omitempty"`
-	Expires  time.Time        `json:"expires"` // when the data-plane signatures expire
-	Data     jsonx.RawMessage `json:"data"`    // the driver's own state (SMH: upload info)
+	PartSize int64 `json:"partSize,omitempty"`
+	// Ordered: the provider takes parts only in order (PDS), so they go one at a time.
+	Ordered bool             `json:"ordered,omitempty"`
+	Expires time.Time        `json:"expires"` // when the data-plane signatures expire
+	Data    jsonx.RawMessage `json:"data"`    // the driver's own state (SMH: upload info)
 }
 
 // RemotePart is a part the server holds (as the brokered routes' "stored" lists them).

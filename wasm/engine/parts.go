@@ -41,20 +41,35 @@ func (t *Task) sendParts(ctx context.Context) error {
 			break
 		}
 		wg.Add(1)
-		go func(n int, buf []byte) {
+		send := func(n int, buf []byte) {
 			defer wg.Done()
 			defer e.parts.put(buf)
 			if err := t.sendPart(pctx, n, buf); err != nil {
 				once.Do(func() { first = err })
 				cancel(err)
 			}
-		}(n, buf)
+		}
+		if t.ordered() {
+			send(n, buf) // the provider takes parts only in order: one at a time
+			if pctx.Err() != nil {
+				break
+			}
+			continue
+		}
+		go send(n, buf)
 	}
 	wg.Wait()
 	if ctx.Err() != nil {
 		return ctx.Err()
 	}
 	return first
+}
+
+// ordered reports whether the task's session takes parts only in order.
+func (t *Task) ordered() bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.sess != nil && t.sess.Ordered
 }
 
 // sendPart sends part n until it is acknowledged or recover gives up.

@@ -184,17 +184,17 @@ func (d *SMHDriver) Target(_ context.Context, _ *Token, s *Session, n int) (stri
 }
 
 func (d *SMHDriver) PartDone(_ *Session, resp *PartResponse) (PartAck, error) {
-	return smhPartDone(resp)
+	return dataPlanePartDone(resp, "x-cos-hash-crc64ecma")
 }
 
-// smhPartDone reads an answer of SMH's data plane (COS): ETag, x-cos-hash-crc64ecma, or a
-// COS XML error.
-func smhPartDone(resp *PartResponse) (PartAck, error) {
+// dataPlanePartDone reads an answer of an object store's data plane (COS, OSS): ETag, the
+// part's CRC-64 in crcHeader, or the store's XML error.
+func dataPlanePartDone(resp *PartResponse, crcHeader string) (PartAck, error) {
 	if e := smh.ParseDataPlaneError(&smh.Response{StatusCode: resp.StatusCode, Header: resp.Header, Body: resp.Body}); e != nil {
 		return PartAck{}, e
 	}
 	ack := PartAck{ETag: resp.Header["etag"]}
-	if v := resp.Header["x-cos-hash-crc64ecma"]; v != "" {
+	if v := resp.Header[crcHeader]; v != "" {
 		if crc, err := strconv.ParseUint(strings.TrimSpace(v), 10, 64); err == nil {
 			ack.CRC64 = &crc
 		}
