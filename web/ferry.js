@@ -36,7 +36,6 @@ const LOCALES = {
   en: {
     region: "File upload",
     dropTitle: "Drag and drop files here",
-    dropOr: "or",
     chooseFiles: "Choose files",
     chooseFolder: "Choose a folder",
     pasteHint: "You can also paste files with Ctrl+V.",
@@ -87,6 +86,7 @@ const LOCALES = {
     summaryPaused_one: "Paused: {n} of 1 file",
     summaryFailed: "{n} failed",
     announceProgress: "{percent}% uploaded, {n} files in progress",
+    announceProgress_one: "{percent}% uploaded, 1 file in progress",
     announceDone: "{name} uploaded",
     announceRapid: "{name} uploaded instantly",
     announceFailed: "{name} failed: {message}",
@@ -97,14 +97,13 @@ const LOCALES = {
     dismiss: "Dismiss",
     rejectedType: "“{name}” wasn't added: this type of file isn't accepted here (accepted: {types}).",
     rejectedSize: "“{name}” wasn't added: it is {size}, more than the {max} limit per file.",
-    rejectedEmpty: "“{name}” wasn't added: it is empty (0 bytes).",
     rejectedCount: "Too many files: the limit here is {max}, so {n} were not added.",
     rejectedCount_one: "Too many files: the limit here is {max}, so 1 was not added.",
     notConfigured: "This uploader isn't set up yet: the page must give it a token-url.",
     engineFailed: "The uploader couldn't start: {message}",
     resumeTitle: "Continue where you left off?",
     resumeIntro: "{n} uploads were interrupted when the page closed. Their progress is kept.",
-    resumeIntro1: "1 upload was interrupted when the page closed. Its progress is kept.",
+    resumeIntro_one: "1 upload was interrupted when the page closed. Its progress is kept.",
     resumeEntry: "{name} · {size} · {percent}% done",
     resumeAction: "Resume",
     resumeChoose: "Choose the file to resume",
@@ -177,7 +176,6 @@ const LOCALES = {
   "zh-CN": {
     region: "文件上传",
     dropTitle: "将文件拖放到这里",
-    dropOr: "或",
     chooseFiles: "选择文件",
     chooseFolder: "选择文件夹",
     pasteHint: "也可以按 Ctrl+V 粘贴文件。",
@@ -234,13 +232,12 @@ const LOCALES = {
     dismiss: "关闭",
     rejectedType: "未添加“{name}”：此处不接受这种类型的文件（允许：{types}）。",
     rejectedSize: "未添加“{name}”：文件大小为 {size}，超过了单个文件 {max} 的上限。",
-    rejectedEmpty: "未添加“{name}”：这是一个空文件（0 字节）。",
     rejectedCount: "文件太多：这里最多 {max} 个，有 {n} 个未添加。",
     notConfigured: "上传组件尚未配置：页面需要提供 token-url。",
     engineFailed: "上传组件无法启动：{message}",
     resumeTitle: "要继续之前的上传吗？",
     resumeIntro: "页面关闭时有 {n} 个上传被中断，进度已保留。",
-    resumeIntro1: "页面关闭时有 1 个上传被中断，进度已保留。",
+    resumeIntro_one: "页面关闭时有 1 个上传被中断，进度已保留。",
     resumeEntry: "{name} · {size} · 已完成 {percent}%",
     resumeAction: "继续",
     resumeChoose: "选择文件以继续",
@@ -328,13 +325,19 @@ function fill(s, vars) {
   return String(s).replace(/\{(\w+)\}/g, (m, k) => (vars && vars[k] !== undefined ? vars[k] : m));
 }
 
+// The variable a message's noun counts, where it is not n: "Paused: {n} of {total} files"
+// counts the files in total, "Uploading {n} files" the n uploading.
+const COUNTED = { summaryIdle: "total", summaryPaused: "total" };
+
 function translator(locale) {
   const tab = LOCALES[locale] || LOCALES.en;
   const t = (key, vars) => {
-    // English needs a singular: "key_one" is used when the count (total, else n) is 1.
-    const count = vars && (vars.total !== undefined ? vars.total : vars.n);
-    if (count === 1 && (tab[key + "_one"] !== undefined || (tab === LOCALES.en && LOCALES.en[key + "_one"]))) key += "_one";
-    return fill(tab[key] !== undefined ? tab[key] : LOCALES.en[key] !== undefined ? LOCALES.en[key] : key, vars);
+    // A message and its singular ("key_one", for a count of 1) come from one table: the
+    // locale's, else English's; a locale without a singular never shows English's.
+    const from = tab[key] !== undefined ? tab : LOCALES.en;
+    let text = from[key];
+    if (vars && vars[COUNTED[key] || "n"] === 1 && from[key + "_one"] !== undefined) text = from[key + "_one"];
+    return fill(text !== undefined ? text : key, vars);
   };
   t.locale = locale;
   t.errorText = (err) => {
@@ -567,7 +570,11 @@ class Engine {
     }));
   }
 
+  // answerHeaders answers the worker that asked. One closed or replaced while getHeaders ran
+  // gets no answer: a new worker numbers its questions afresh, so it would take this one as
+  // the answer to a question of its own.
   async answerHeaders(msg) {
+    const worker = this.worker;
     let headers = {}, error;
     try {
       if (this.getHeaders) headers = (await this.getHeaders()) || {};
@@ -575,7 +582,7 @@ class Engine {
     } catch (e) {
       error = { code: "Unauthenticated", message: String((e && e.message) || e) };
     }
-    this.worker.postMessage({ type: "headers", id: msg.id, headers, error });
+    if (worker && this.worker === worker) worker.postMessage({ type: "headers", id: msg.id, headers, error });
   }
 
   onMessage(msg) {
@@ -609,6 +616,9 @@ class Engine {
         if (task) {
           task._accepted = true;
           task._update(msg.snapshot, msg.result, msg.event);
+          // A task settled for good (done, or canceled) is the page's to keep or drop: the
+          // engine forgets it, and its File with it. A failed one stays, for retry.
+          if (task._settled && task.state !== "failed") this.tasks.delete(task.id);
         }
         break;
       }
@@ -804,10 +814,17 @@ const Ferry = {
     await client.ready();
     return client;
   },
+  // A new locale holds only what it is given: the translator takes any other message, with its
+  // singular, from English. A message given without its singular drops the one it had (it
+  // belonged to the old text).
   addLocale(name, strings) {
-    LOCALES[name] = Object.assign({}, LOCALES[name] || LOCALES.en, strings, {
-      error: Object.assign({}, (LOCALES[name] || LOCALES.en).error, strings && strings.error),
-    });
+    strings = strings || {};
+    const old = LOCALES[name] || {};
+    const tab = Object.assign({}, old, strings, { error: Object.assign({}, old.error, strings.error) });
+    for (const key of Object.keys(strings)) {
+      if (!key.endsWith("_one") && strings[key + "_one"] === undefined) delete tab[key + "_one"];
+    }
+    LOCALES[name] = tab;
   },
   parseSize,
   FerryError,
@@ -877,7 +894,6 @@ svg { width: 100%; height: 100%; display: block; }
 .drop.over { border-color: var(--ferry-accent); background: color-mix(in srgb, var(--ferry-accent) 9%, var(--ferry-bg)); }
 .drop .icon { width: 46px; height: 46px; color: var(--ferry-accent); padding: 9px; border-radius: 50%; background: color-mix(in srgb, var(--ferry-accent) 12%, var(--ferry-bg)); }
 .drop .title { font-size: 16px; font-weight: 650; margin: 2px 0 0; }
-.drop .or { color: var(--ferry-muted); font-size: 13px; }
 .drop .buttons { display: flex; flex-wrap: wrap; gap: 8px; justify-content: center; }
 .drop .hint { color: var(--ferry-muted); font-size: 13px; margin: 0; }
 .drop .hint span + span::before { content: " · "; }
@@ -1144,7 +1160,7 @@ class UploaderPicking {
 
 // FerryUploader's methods for tasks and rows (element.js puts them on its prototype).
 class UploaderList {
-  _startTask(task, entryRow) {
+  _startTask(task) {
     const item = { task, snap: task.snapshot(), thumbURL: null };
     item.row = this._buildRow(item);
     this._items.set(task.id, item);
@@ -1364,6 +1380,12 @@ class UploaderList {
     return false;
   }
 
+  // A row that runs, or can still be resumed or retried, needs the engine that knows its task.
+  _needsClient() {
+    for (const it of this._items.values()) if (ACTIVE.has(it.snap.state) || it.snap.state === "paused" || it.snap.state === "failed") return true;
+    return false;
+  }
+
   pauseAll() { for (const it of this._items.values()) if (ACTIVE.has(it.snap.state)) it.task.pause(); }
   resumeAll() { for (const it of this._items.values()) if (it.snap.state === "paused") it.task.resume(); }
   retryFailed() { for (const it of this._items.values()) if (it.snap.state === "failed") it.task.retry(); }
@@ -1422,7 +1444,7 @@ class UploaderRestore {
     });
     box.replaceChildren(
       h("h3", { id: headingId }, icon("history"), h("span", { text: t("resumeTitle") })),
-      h("p", { text: entries.length === 1 ? t("resumeIntro1") : t("resumeIntro", { n: entries.length }) }),
+      h("p", { text: t("resumeIntro", { n: entries.length }) }),
       h("ul", null, rows),
       h("div", { class: "row" }, h("button", { type: "button", class: "btn small link", onclick: () => { this._resumeHidden = true; this._renderResume(); this._resumeShowBtn.focus(); } }, t("resumeLater"))));
   }
@@ -1515,7 +1537,7 @@ class UploaderRestore {
   }
 
   _engineForget(task) {
-    if (this._client) this._client._engine.tasks.delete(task.id);
+    task._engine.tasks.delete(task.id); // its own engine: the client may have been replaced since
   }
 }
 
@@ -1553,7 +1575,6 @@ class FerryUploader extends HTMLElement {
     this._restorable = null;
     this._warm = false; // seen: the engine is wanted (see _warmUp)
     this._resumeHidden = false;
-    this._announced = new Map();
     this._resuming = new Set(); // ids of restorable entries handed to the engine
     const root = this.attachShadow({ mode: "open", delegatesFocus: false });
     adoptStyles(root);
@@ -1599,12 +1620,10 @@ class FerryUploader extends HTMLElement {
   attributeChangedCallback(name) {
     if (!this._built) return;
     if (["token-url", "concurrency", "parallel-files", "part-size", "quick-upload", "credentials"].includes(name)) {
-      // New engine settings apply to a new client once nothing is running on the old one.
-      if (this._client && !this._hasActive()) {
-        this._client.close();
-        this._client = null;
-        this._restorable = null;
-      }
+      // New engine settings apply to a new client once no row needs the old one (see
+      // _ensureClient): a paused or failed row resumes or retries on the engine that knows it.
+      this._settingsChanged = true;
+      if (this._client && !this._needsClient()) this._dropClient();
       // A visible element looks for restorable uploads with a client of its settings: again
       // when the old client's look ended with it, or first when the token URL came late
       // (once, after all the settings a script sets in a row).
@@ -1622,8 +1641,20 @@ class FerryUploader extends HTMLElement {
     return this._t;
   }
 
+  _dropClient() {
+    this._client.close();
+    this._client = null;
+    this._restorable = null;
+  }
+
   _ensureClient() {
+    // Settings changed while rows still needed the old client apply at the first use after none does.
+    if (this._client && this._settingsChanged && !this._needsClient()) {
+      this._dropClient();
+      if (this._warm) queueMicrotask(() => this._warmUp());
+    }
     if (!this._client) {
+      this._settingsChanged = false;
       this._client = new Client({
         tokenUrl: this.getAttribute("token-url"),
         getHeaders: this._getHeaders,
@@ -1675,7 +1706,6 @@ class FerryUploader extends HTMLElement {
 
   _build() {
     this._built = true;
-    const t = this.t;
     this._live = h("div", { class: "sr", "aria-live": "polite", "aria-atomic": "true" });
     this._announcer = new Announcer(this._live);
 
@@ -1684,7 +1714,6 @@ class FerryUploader extends HTMLElement {
     this._repickInput = h("input", { type: "file", class: "sr", tabindex: "-1", "aria-hidden": "true", onchange: () => this._repicked() });
 
     this._titleEl = h("p", { class: "title", id: "ferry-title" });
-    this._orEl = h("span", { class: "or" });
     this._chooseBtn = h("button", { type: "button", class: "btn primary", part: "choose", onclick: () => this._fileInput.click() }, icon("file"), h("span"));
     this._folderBtn = h("button", { type: "button", class: "btn", part: "choose-folder", onclick: () => this._folderInput.click() }, icon("folder"), h("span"));
     this._hintEl = h("p", { class: "hint" });

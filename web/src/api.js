@@ -171,10 +171,17 @@ const Ferry = {
     await client.ready();
     return client;
   },
+  // A new locale holds only what it is given: the translator takes any other message, with its
+  // singular, from English. A message given without its singular drops the one it had (it
+  // belonged to the old text).
   addLocale(name, strings) {
-    LOCALES[name] = Object.assign({}, LOCALES[name] || LOCALES.en, strings, {
-      error: Object.assign({}, (LOCALES[name] || LOCALES.en).error, strings && strings.error),
-    });
+    strings = strings || {};
+    const old = LOCALES[name] || {};
+    const tab = Object.assign({}, old, strings, { error: Object.assign({}, old.error, strings.error) });
+    for (const key of Object.keys(strings)) {
+      if (!key.endsWith("_one") && strings[key + "_one"] === undefined) delete tab[key + "_one"];
+    }
+    LOCALES[name] = tab;
   },
   parseSize,
   FerryError,

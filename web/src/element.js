@@ -27,7 +27,6 @@ class FerryUploader extends HTMLElement {
     this._restorable = null;
     this._warm = false; // seen: the engine is wanted (see _warmUp)
     this._resumeHidden = false;
-    this._announced = new Map();
     this._resuming = new Set(); // ids of restorable entries handed to the engine
     const root = this.attachShadow({ mode: "open", delegatesFocus: false });
     adoptStyles(root);
@@ -73,12 +72,10 @@ class FerryUploader extends HTMLElement {
   attributeChangedCallback(name) {
     if (!this._built) return;
     if (["token-url", "concurrency", "parallel-files", "part-size", "quick-upload", "credentials"].includes(name)) {
-      // New engine settings apply to a new client once nothing is running on the old one.
-      if (this._client && !this._hasActive()) {
-        this._client.close();
-        this._client = null;
-        this._restorable = null;
-      }
+      // New engine settings apply to a new client once no row needs the old one (see
+      // _ensureClient): a paused or failed row resumes or retries on the engine that knows it.
+      this._settingsChanged = true;
+      if (this._client && !this._needsClient()) this._dropClient();
       // A visible element looks for restorable uploads with a client of its settings: again
       // when the old client's look ended with it, or first when the token URL came late
       // (once, after all the settings a script sets in a row).
@@ -96,8 +93,20 @@ class FerryUploader extends HTMLElement {
     return this._t;
   }
 
+  _dropClient() {
+    this._client.close();
+    this._client = null;
+    this._restorable = null;
+  }
+
   _ensureClient() {
+    // Settings changed while rows still needed the old client apply at the first use after none does.
+    if (this._client && this._settingsChanged && !this._needsClient()) {
+      this._dropClient();
+      if (this._warm) queueMicrotask(() => this._warmUp());
+    }
     if (!this._client) {
+      this._settingsChanged = false;
       this._client = new Client({
         tokenUrl: this.getAttribute("token-url"),
         getHeaders: this._getHeaders,
@@ -149,7 +158,6 @@ class FerryUploader extends HTMLElement {
 
   _build() {
     this._built = true;
-    const t = this.t;
     this._live = h("div", { class: "sr", "aria-live": "polite", "aria-atomic": "true" });
     this._announcer = new Announcer(this._live);
 
@@ -158,7 +166,6 @@ class FerryUploader extends HTMLElement {
     this._repickInput = h("input", { type: "file", class: "sr", tabindex: "-1", "aria-hidden": "true", onchange: () => this._repicked() });
 
     this._titleEl = h("p", { class: "title", id: "ferry-title" });
-    this._orEl = h("span", { class: "or" });
     this._chooseBtn = h("button", { type: "button", class: "btn primary", part: "choose", onclick: () => this._fileInput.click() }, icon("file"), h("span"));
     this._folderBtn = h("button", { type: "button", class: "btn", part: "choose-folder", onclick: () => this._folderInput.click() }, icon("folder"), h("span"));
     this._hintEl = h("p", { class: "hint" });

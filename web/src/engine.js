@@ -124,7 +124,11 @@ class Engine {
     }));
   }
 
+  // answerHeaders answers the worker that asked. One closed or replaced while getHeaders ran
+  // gets no answer: a new worker numbers its questions afresh, so it would take this one as
+  // the answer to a question of its own.
   async answerHeaders(msg) {
+    const worker = this.worker;
     let headers = {}, error;
     try {
       if (this.getHeaders) headers = (await this.getHeaders()) || {};
@@ -132,7 +136,7 @@ class Engine {
     } catch (e) {
       error = { code: "Unauthenticated", message: String((e && e.message) || e) };
     }
-    this.worker.postMessage({ type: "headers", id: msg.id, headers, error });
+    if (worker && this.worker === worker) worker.postMessage({ type: "headers", id: msg.id, headers, error });
   }
 
   onMessage(msg) {
@@ -166,6 +170,9 @@ class Engine {
         if (task) {
           task._accepted = true;
           task._update(msg.snapshot, msg.result, msg.event);
+          // A task settled for good (done, or canceled) is the page's to keep or drop: the
+          // engine forgets it, and its File with it. A failed one stays, for retry.
+          if (task._settled && task.state !== "failed") this.tasks.delete(task.id);
         }
         break;
       }

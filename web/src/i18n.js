@@ -4,7 +4,6 @@ const LOCALES = {
   en: {
     region: "File upload",
     dropTitle: "Drag and drop files here",
-    dropOr: "or",
     chooseFiles: "Choose files",
     chooseFolder: "Choose a folder",
     pasteHint: "You can also paste files with Ctrl+V.",
@@ -55,6 +54,7 @@ const LOCALES = {
     summaryPaused_one: "Paused: {n} of 1 file",
     summaryFailed: "{n} failed",
     announceProgress: "{percent}% uploaded, {n} files in progress",
+    announceProgress_one: "{percent}% uploaded, 1 file in progress",
     announceDone: "{name} uploaded",
     announceRapid: "{name} uploaded instantly",
     announceFailed: "{name} failed: {message}",
@@ -65,14 +65,13 @@ const LOCALES = {
     dismiss: "Dismiss",
     rejectedType: "“{name}” wasn't added: this type of file isn't accepted here (accepted: {types}).",
     rejectedSize: "“{name}” wasn't added: it is {size}, more than the {max} limit per file.",
-    rejectedEmpty: "“{name}” wasn't added: it is empty (0 bytes).",
     rejectedCount: "Too many files: the limit here is {max}, so {n} were not added.",
     rejectedCount_one: "Too many files: the limit here is {max}, so 1 was not added.",
     notConfigured: "This uploader isn't set up yet: the page must give it a token-url.",
     engineFailed: "The uploader couldn't start: {message}",
     resumeTitle: "Continue where you left off?",
     resumeIntro: "{n} uploads were interrupted when the page closed. Their progress is kept.",
-    resumeIntro1: "1 upload was interrupted when the page closed. Its progress is kept.",
+    resumeIntro_one: "1 upload was interrupted when the page closed. Its progress is kept.",
     resumeEntry: "{name} · {size} · {percent}% done",
     resumeAction: "Resume",
     resumeChoose: "Choose the file to resume",
@@ -145,7 +144,6 @@ const LOCALES = {
   "zh-CN": {
     region: "文件上传",
     dropTitle: "将文件拖放到这里",
-    dropOr: "或",
     chooseFiles: "选择文件",
     chooseFolder: "选择文件夹",
     pasteHint: "也可以按 Ctrl+V 粘贴文件。",
@@ -202,13 +200,12 @@ const LOCALES = {
     dismiss: "关闭",
     rejectedType: "未添加“{name}”：此处不接受这种类型的文件（允许：{types}）。",
     rejectedSize: "未添加“{name}”：文件大小为 {size}，超过了单个文件 {max} 的上限。",
-    rejectedEmpty: "未添加“{name}”：这是一个空文件（0 字节）。",
     rejectedCount: "文件太多：这里最多 {max} 个，有 {n} 个未添加。",
     notConfigured: "上传组件尚未配置：页面需要提供 token-url。",
     engineFailed: "上传组件无法启动：{message}",
     resumeTitle: "要继续之前的上传吗？",
     resumeIntro: "页面关闭时有 {n} 个上传被中断，进度已保留。",
-    resumeIntro1: "页面关闭时有 1 个上传被中断，进度已保留。",
+    resumeIntro_one: "页面关闭时有 1 个上传被中断，进度已保留。",
     resumeEntry: "{name} · {size} · 已完成 {percent}%",
     resumeAction: "继续",
     resumeChoose: "选择文件以继续",
@@ -296,13 +293,19 @@ function fill(s, vars) {
   return String(s).replace(/\{(\w+)\}/g, (m, k) => (vars && vars[k] !== undefined ? vars[k] : m));
 }
 
+// The variable a message's noun counts, where it is not n: "Paused: {n} of {total} files"
+// counts the files in total, "Uploading {n} files" the n uploading.
+const COUNTED = { summaryIdle: "total", summaryPaused: "total" };
+
 function translator(locale) {
   const tab = LOCALES[locale] || LOCALES.en;
   const t = (key, vars) => {
-    // English needs a singular: "key_one" is used when the count (total, else n) is 1.
-    const count = vars && (vars.total !== undefined ? vars.total : vars.n);
-    if (count === 1 && (tab[key + "_one"] !== undefined || (tab === LOCALES.en && LOCALES.en[key + "_one"]))) key += "_one";
-    return fill(tab[key] !== undefined ? tab[key] : LOCALES.en[key] !== undefined ? LOCALES.en[key] : key, vars);
+    // A message and its singular ("key_one", for a count of 1) come from one table: the
+    // locale's, else English's; a locale without a singular never shows English's.
+    const from = tab[key] !== undefined ? tab : LOCALES.en;
+    let text = from[key];
+    if (vars && vars[COUNTED[key] || "n"] === 1 && from[key + "_one"] !== undefined) text = from[key + "_one"];
+    return fill(text !== undefined ? text : key, vars);
   };
   t.locale = locale;
   t.errorText = (err) => {

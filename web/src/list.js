@@ -2,7 +2,7 @@
 
 // FerryUploader's methods for tasks and rows (element.js puts them on its prototype).
 class UploaderList {
-  _startTask(task, entryRow) {
+  _startTask(task) {
     const item = { task, snap: task.snapshot(), thumbURL: null };
     item.row = this._buildRow(item);
     this._items.set(task.id, item);
@@ -219,6 +219,12 @@ class UploaderList {
 
   _hasActive() {
     for (const it of this._items.values()) if (ACTIVE.has(it.snap.state)) return true;
+    return false;
+  }
+
+  // A row that runs, or can still be resumed or retried, needs the engine that knows its task.
+  _needsClient() {
+    for (const it of this._items.values()) if (ACTIVE.has(it.snap.state) || it.snap.state === "paused" || it.snap.state === "failed") return true;
     return false;
   }
 

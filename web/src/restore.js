@@ -34,7 +34,7 @@ class UploaderRestore {
     });
     box.replaceChildren(
       h("h3", { id: headingId }, icon("history"), h("span", { text: t("resumeTitle") })),
-      h("p", { text: entries.length === 1 ? t("resumeIntro1") : t("resumeIntro", { n: entries.length }) }),
+      h("p", { text: t("resumeIntro", { n: entries.length }) }),
       h("ul", null, rows),
       h("div", { class: "row" }, h("button", { type: "button", class: "btn small link", onclick: () => { this._resumeHidden = true; this._renderResume(); this._resumeShowBtn.focus(); } }, t("resumeLater"))));
   }
@@ -127,7 +127,7 @@ class UploaderRestore {
   }
 
   _engineForget(task) {
-    if (this._client) this._client._engine.tasks.delete(task.id);
+    task._engine.tasks.delete(task.id); // its own engine: the client may have been replaced since
   }
 }
 

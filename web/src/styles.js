@@ -59,7 +59,6 @@ svg { width: 100%; height: 100%; display: block; }
 .drop.over { border-color: var(--ferry-accent); background: color-mix(in srgb, var(--ferry-accent) 9%, var(--ferry-bg)); }
 .drop .icon { width: 46px; height: 46px; color: var(--ferry-accent); padding: 9px; border-radius: 50%; background: color-mix(in srgb, var(--ferry-accent) 12%, var(--ferry-bg)); }
 .drop .title { font-size: 16px; font-weight: 650; margin: 2px 0 0; }
-.drop .or { color: var(--ferry-muted); font-size: 13px; }
 .drop .buttons { display: flex; flex-wrap: wrap; gap: 8px; justify-content: center; }
 .drop .hint { color: var(--ferry-muted); font-size: 13px; margin: 0; }
 .drop .hint span + span::before { content: " · "; }
