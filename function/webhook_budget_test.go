@@ -92,24 +92,24 @@ func lambdaWorstCase(h http.Handler, n int) (perCall, smhWorst, hook, total time
 // On Lambda the webhook is delivered before the answer, so the invocation must outlast a
 // completion's worst case. The SMH calls are counted on the completion with the most of
 // them: each kind of call finds its server token dead once, so the token is minted again
-// and the call repeated. The README's figures (of a direct role's confirm) and every
+// and the call repeated. docs/deploy.md's figures (of a direct role's confirm) and every
 // `--timeout N` in it are checked against this sum; the brokered completion (the default
 // mode) must fit the same --timeout.
 func TestLambdaTimeoutCoversConfirm(t *testing.T) {
 	t.Parallel()
-	readme, err := os.ReadFile("../README.md")
+	readme, err := os.ReadFile("../docs/deploy.md")
 	if err != nil {
 		t.Fatal(err)
 	}
 	s := string(readme)
 	timeouts := regexp.MustCompile(`--timeout (\d+)`).FindAllStringSubmatch(s, -1)
 	if len(timeouts) == 0 {
-		t.Fatal("README.md sets no Lambda --timeout")
+		t.Fatal("docs/deploy.md sets no Lambda --timeout")
 	}
 	covered := func(t *testing.T, what string, total time.Duration) {
 		for _, m := range timeouts {
 			if n, _ := strconv.Atoi(m[1]); time.Duration(n)*time.Second <= total {
-				t.Errorf("README.md: --timeout %s s does not cover %s's worst case of %v", m[1], what, total)
+				t.Errorf("docs/deploy.md: --timeout %s s does not cover %s's worst case of %v", m[1], what, total)
 			}
 		}
 	}
@@ -130,11 +130,11 @@ func TestLambdaTimeoutCoversConfirm(t *testing.T) {
 		secs := func(d time.Duration) string { return strconv.FormatFloat(d.Seconds(), 'f', -1, 64) + " s" }
 		for _, fig := range []string{fmt.Sprintf("%d SMH calls", n), secs(perCall), secs(smhWorst), secs(hook), secs(total)} {
 			if !strings.Contains(s, fig) {
-				t.Errorf("README.md does not state %q (the Lambda timeout's arithmetic changed)", fig)
+				t.Errorf("docs/deploy.md does not state %q (the Lambda timeout's arithmetic changed)", fig)
 			}
 		}
 		covered(t, "a confirm", total)
-		// The README says the webhook alone fits under API Gateway's limit.
+		// docs/deploy.md says the webhook alone fits under API Gateway's limit.
 		if hook >= apiGatewayLimit {
 			t.Errorf("the webhook's worst case %v reaches API Gateway's %v", hook, apiGatewayLimit)
 		}

@@ -5,7 +5,7 @@ import (
 	"time"
 )
 
-// Internals for the external test that pins the README's Lambda timeout to the code.
+// Internals for the external test that pins docs/deploy.md's Lambda timeout to the code.
 var (
 	WebhookBackoff        = webhookBackoff
 	WebhookAttemptTimeout = webhookAttemptTimeout
