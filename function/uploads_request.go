@@ -2,7 +2,6 @@ package function
 
 import (
 	"net/http"
-	"regexp"
 	"strings"
 )
 
@@ -39,7 +38,7 @@ func readBeginBody(w http.ResponseWriter, r *http.Request) (*beginBody, error) {
 		return nil, errInvalid("size is required: the file's size in bytes")
 	case *b.Size < 0:
 		return nil, errInvalid("size must not be negative")
-	case b.Type != "" && !mimeType.MatchString(b.Type):
+	case b.Type != "" && !isMIMEType(b.Type):
 		return nil, errInvalid("type: a MIME type like image/png")
 	case b.PartSize != nil && (*b.PartSize < minPartSize || *b.PartSize > maxPartSize):
 		return nil, errInvalid("partSize: between %d and %d bytes", minPartSize, maxPartSize)
@@ -54,7 +53,7 @@ func readBeginBody(w http.ResponseWriter, r *http.Request) (*beginBody, error) {
 		}
 	}
 	for k, v := range b.Meta {
-		if !metaKey.MatchString(k) || len(v) > 1024 || hasControl(v) {
+		if !isMetaKey(k) || len(v) > 1024 || hasControl(v) {
 			return nil, errInvalid("meta: keys of 1-64 lower-case letters, digits, '-' or '_'; values up to 1024 characters without control characters")
 		}
 	}
@@ -73,11 +72,57 @@ var conflictAliases = map[string]string{
 	"ask": ConflictFail, "overwrite": ConflictReplace,
 }
 
-var (
-	mimeType = regexp.MustCompile(`^[a-zA-Z0-9][a-zA-Z0-9!#$&^_.+-]{0,63}/[a-zA-Z0-9][a-zA-Z0-9!#$&^_.+-]{0,63}$`)
-	metaKey  = regexp.MustCompile(`^[a-z0-9_-]{1,64}$`)
-	hexHash  = regexp.MustCompile(`^[0-9a-f]{64}$`)
-)
+// The checks below are written out rather than regexps: package regexp is about 70 KB of the
+// Workers bundle, whose limit is 3 MiB. uploads_match_test.go fuzzes each against the regexp
+// it stands for.
+
+// isMIMEType matches ^[a-zA-Z0-9][a-zA-Z0-9!#$&^_.+-]{0,63}/[a-zA-Z0-9][a-zA-Z0-9!#$&^_.+-]{0,63}$.
+func isMIMEType(s string) bool {
+	typ, sub, ok := strings.Cut(s, "/")
+	return ok && isMIMEToken(typ) && isMIMEToken(sub)
+}
+
+func isMIMEToken(s string) bool {
+	if len(s) < 1 || len(s) > 64 || !isAlnum(s[0]) {
+		return false
+	}
+	for i := 1; i < len(s); i++ {
+		if c := s[i]; !isAlnum(c) && !strings.ContainsRune("!#$&^_.+-", rune(c)) {
+			return false
+		}
+	}
+	return true
+}
+
+func isAlnum(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
+}
+
+// isMetaKey matches ^[a-z0-9_-]{1,64}$.
+func isMetaKey(s string) bool {
+	if len(s) < 1 || len(s) > 64 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !('a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '_' || c == '-') {
+			return false
+		}
+	}
+	return true
+}
+
+// isHexHash matches ^[0-9a-f]{64}$.
+func isHexHash(s string) bool {
+	if len(s) != 64 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
+			return false
+		}
+	}
+	return true
+}
 
 func hasControl(s string) bool {
 	return strings.ContainsFunc(s, func(r rune) bool { return r < 0x20 || r == 0x7f })
@@ -90,7 +135,7 @@ func checkSMHHashes(h map[string]string) error {
 		if k != hashBeginning && k != hashFull {
 			return errInvalid("hashes: %q is not a hash this provider uses (beginningHash, fullHash)", clip(k))
 		}
-		if !hexHash.MatchString(v) {
+		if !isHexHash(v) {
 			return errInvalid("hashes.%s: 64 lower-case hex digits", k)
 		}
 	}

@@ -18,6 +18,7 @@ targets=(
   "./function FuzzPath"              # path normalisation
   "./function FuzzPolicy"            # policy templates ({sub}, {space})
   "./function FuzzTicketOpen"        # upload tickets: only what the function sealed opens
+  "./function FuzzMatchers"          # the written-out MIME/meta-key/hash checks vs their regexps
   "./shared/smhemu FuzzParseRoute"   # the emulator's path and query parsing
   "./shared/smhemu FuzzParsePeriod"  # the emulator's token period parameter
   "./shared/hashes FuzzCRC64"        # CRC-64 (slicing-by-16) vs hash/crc64, offsets and pieces
