@@ -643,6 +643,17 @@ class Engine {
 // ---- web/src/api.js ----
 // The JS API (window.Ferry): Ferry.create(options) → client; client.upload(file, options) → task.
 
+// Every element on the page hears when a restorable upload is resumed, forgotten, or when a
+// task starts uploading or settles (one may have taken or let go a restorable upload), through
+// whichever client: the page's clients share the origin's checkpoints, so a prompt filled at
+// its first look would otherwise go stale.
+const restorableWatchers = new Set();
+function restorableChanged(change) {
+  for (const fn of restorableWatchers) {
+    try { fn(change); } catch (e) { setTimeout(() => { throw e; }); }
+  }
+}
+
 let taskSeq = 0;
 function newTaskID() {
   return (crypto.randomUUID ? crypto.randomUUID() : `t${Date.now().toString(36)}${(++taskSeq).toString(36)}`);
@@ -710,6 +721,11 @@ class Task {
     if (!(this._snap.fraction >= prev.fraction)) this._snap.fraction = prev.fraction;
     if (!snap.error) delete this._snap.error;
     const s = this.snapshot();
+    // Told before the task's own listeners: the element tells its own resumes from others' by
+    // its list of them, which its listener may change.
+    if (s.state !== prev.state && (s.state === "uploading" || FINISHED.has(s.state) || s.state === "failed" || s.state === "canceled")) {
+      restorableChanged({ type: "task", state: s.state, path: s.path, entryId: this._entryId });
+    }
     if (this._onProgress) {
       try { this._onProgress(s); } catch (e) { setTimeout(() => { throw e; }); }
     }
@@ -777,7 +793,12 @@ class Client {
     return entries.map((e) => {
       const entry = Object.assign({}, e);
       entry.resume = (file, options) => this._resumeEntry(e, file, options);
-      entry.forget = () => this._engine.call("forget", { entryId: e.id }).then(() => undefined);
+      entry.forget = () => this._engine.call("forget", { entryId: e.id }).then(() => {
+        restorableChanged({ type: "forget", entryId: e.id });
+      }, (err) => {
+        if (err && err.code === "NotFound") restorableChanged({ type: "forget", entryId: e.id });
+        throw err;
+      });
       return entry;
     });
   }
@@ -786,6 +807,7 @@ class Client {
     options = Object.assign({}, options);
     const task = new Task(this._engine, newTaskID(), file || { name: entry.name, size: entry.size }, Object.assign({}, options, { path: entry.path }));
     task._snap.fraction = entry.fraction || 0;
+    task._entryId = entry.id;
     this._engine.tasks.set(task.id, task);
     this._engine.post({
       type: "resumeEntry",
@@ -794,11 +816,16 @@ class Client {
       file: file || null,
       options: { conflict: options.conflict, labels: options.labels, meta: options.meta },
     });
+    restorableChanged({ type: "resume", entryId: entry.id });
     return task;
   }
 
   async signOut() {
-    await this._engine.call("signOut", {});
+    try {
+      await this._engine.call("signOut", {});
+    } finally {
+      restorableChanged({ type: "signOut" }); // the user's checkpoints are forgotten, or some of them
+    }
   }
 
   close() {
@@ -1536,6 +1563,93 @@ class UploaderRestore {
     });
   }
 
+  // A change from any client of the page (restorableChanged in api.js). An entry resumed or
+  // forgotten there goes from the prompt at once. The engine is asked again when a task
+  // resumed there settles (a refused file, a failure: the entry is restorable again), when a
+  // task of a listed entry's path starts or settles (the same file uploaded again takes its
+  // checkpoint), and after a sign-out. Each look tries the entries' locks, so it looks only
+  // then. The element's own resumes and discards draw themselves.
+  _restorableChanged(change) {
+    const id = change.entryId;
+    if (id && this._resuming.has(id)) return;
+    const shown = this._restorable || [];
+    if (change.type === "resume") {
+      this._away.add(id);
+      this._dropRestorable(id);
+    } else if (change.type === "forget") {
+      this._away.delete(id);
+      const entry = shown.find((e) => e.id === id);
+      if (entry && !entry._busy) this._dropRestorable(id);
+    } else if (change.type === "task") {
+      if (id && this._away.has(id)) {
+        if (change.state === "uploading") return; // taken, as it was at its resume
+        this._away.delete(id);
+        this._back.add(id);
+        this._relook();
+      } else if (shown.some((e) => e.id === id || e.path === change.path)) {
+        this._relook();
+      }
+    } else {
+      this._relook();
+    }
+  }
+
+  _dropRestorable(id) {
+    const before = this._restorable;
+    if (!before || !before.some((e) => e.id === id)) return;
+    this._restorable = before.filter((e) => e.id !== id);
+    this._renderResumeKeepingFocus(new Map(before.map((e) => [e.id, e])));
+  }
+
+  // _relook asks the engine again, one look at a time: changes while one runs make it look once
+  // more. Only a prompt with something to narrow or take back asks.
+  async _relook() {
+    if (!this._restorable || !this._client || (!this._restorable.length && !this._back.size)) return;
+    if (this._relooking) {
+      this._relookAgain = true;
+      return;
+    }
+    this._relooking = true;
+    try {
+      do {
+        this._relookAgain = false;
+        await this._loadRestorable(true);
+      } while (this._relookAgain);
+    } finally {
+      this._relooking = false;
+    }
+  }
+
+  // Draws the prompt after a change from elsewhere. Focus in it stays on the same control of
+  // the same entry, or goes to the entry now in its place, else to the prompt or the picker.
+  // before: the entries shown until now, by id, in their order.
+  _renderResumeKeepingFocus(before) {
+    const active = this._root.activeElement;
+    const inBox = !!active && this._resumeBox.contains(active);
+    const onShow = !!active && active === this._resumeShowBtn;
+    const li = inBox ? active.closest("li[data-entry]") : null;
+    const id = li ? li.getAttribute("data-entry") : null;
+    const sel = active && active.classList.contains("discard") ? ".discard" : "button";
+    this._renderResume();
+    if (!inBox && !onShow) return;
+    const list = this._restorable || [];
+    if (onShow) {
+      if (this._resumeShowBtn.hidden) this._chooseBtn.focus();
+      return;
+    }
+    if (id && list.some((e) => e.id === id)) return this._focusEntry(id, sel);
+    if (id) {
+      // The entries shown before it that are still listed: the one after them takes its place.
+      const ids = Array.from(before.keys());
+      const at = ids.slice(0, ids.indexOf(id)).filter((x) => list.some((e) => e.id === x)).length;
+      const next = list[Math.min(at, list.length - 1)];
+      if (next) return this._focusEntry(next.id, "button");
+    }
+    const btn = !this._resumeBox.hidden && this._resumeBox.querySelector(id ? "button" : ".row button");
+    if (btn) btn.focus();
+    else this._chooseBtn.focus();
+  }
+
   _engineForget(task) {
     task._engine.tasks.delete(task.id); // its own engine: the client may have been replaced since
   }
@@ -1576,6 +1690,10 @@ class FerryUploader extends HTMLElement {
     this._warm = false; // seen: the engine is wanted (see _warmUp)
     this._resumeHidden = false;
     this._resuming = new Set(); // ids of restorable entries handed to the engine
+    this._away = new Set(); // ids of restorable entries a task elsewhere resumed (still under way)
+    this._back = new Set(); // ids of those whose task ended: the next look may list them again
+    this._looks = 0;
+    this._onRestorable = (change) => this._restorableChanged(change);
     const root = this.attachShadow({ mode: "open", delegatesFocus: false });
     adoptStyles(root);
     this._root = root;
@@ -1594,6 +1712,8 @@ class FerryUploader extends HTMLElement {
     if (!this._built) this._build();
     leaveGuards.add(this);
     if (leaveGuards.size === 1) window.addEventListener("beforeunload", onBeforeUnload);
+    restorableWatchers.add(this._onRestorable);
+    if (this._restorable) this._relook(); // what changed while it was away from the page
     this._onPaste = (e) => this._paste(e);
     document.addEventListener("paste", this._onPaste);
     if ("IntersectionObserver" in window) {
@@ -1613,6 +1733,7 @@ class FerryUploader extends HTMLElement {
   disconnectedCallback() {
     leaveGuards.delete(this);
     if (!leaveGuards.size) window.removeEventListener("beforeunload", onBeforeUnload);
+    restorableWatchers.delete(this._onRestorable);
     document.removeEventListener("paste", this._onPaste);
     if (this._io) this._io.disconnect();
   }
@@ -1645,6 +1766,9 @@ class FerryUploader extends HTMLElement {
     this._client.close();
     this._client = null;
     this._restorable = null;
+    // The new client's first look reads afresh: entries a task still owns are not listed.
+    this._away.clear();
+    this._back.clear();
   }
 
   _ensureClient() {
@@ -1682,21 +1806,39 @@ class FerryUploader extends HTMLElement {
     if (client === this._client) this._loadRestorable();
   }
 
+  // The first look fills the prompt. A look again (see _relook) only narrows it to what the
+  // engine still lists, and takes back the entries a task elsewhere let go.
   async _loadRestorable(again) {
-    if (this._restorable && !again) return;
-    const client = this._ensureClient();
+    if (again ? !this._restorable || !this._client : this._restorable) return;
+    const client = again ? this._client : this._ensureClient();
+    const look = ++this._looks;
     try {
       const list = await client.restorable();
-      if (client !== this._client) return; // replaced meanwhile: the new client looks itself
-      // Leave out what this page uploads or is resuming; keep the entries already shown
-      // (with any message they carry), by id.
+      // Replaced meanwhile (the new client looks itself), or a later look answers.
+      if (client !== this._client || look !== this._looks || (again && this._relookAgain)) return;
+      // Leave out what this page uploads or is resuming, or a task elsewhere resumed; keep the
+      // entries already shown (with any message they carry), by id.
       const mine = new Set(Array.from(this._items.values()).map((it) => it.snap.path));
       const shown = new Map((this._restorable || []).map((e) => [e.id, e]));
+      const wanted = (e) => !mine.has(e.path) && !this._resuming.has(e.id) && !this._away.has(e.id);
+      if (again) {
+        const listed = new Map(list.map((e) => [e.id, e]));
+        // An entry being discarded here stays until its discard ends (the engine holds it meanwhile).
+        const kept = this._restorable.filter((e) => e._busy || (listed.has(e.id) && wanted(e)));
+        for (const e of kept) if (listed.has(e.id)) e.fraction = listed.get(e.id).fraction;
+        const back = list.filter((e) => this._back.has(e.id) && !shown.has(e.id) && wanted(e));
+        this._back.clear();
+        const next = [...kept, ...back];
+        if (next.length === this._restorable.length && next.every((e, i) => e === this._restorable[i])) return;
+        this._restorable = next;
+        this._renderResumeKeepingFocus(shown);
+        return;
+      }
       this._restorable = list
-        .filter((e) => !mine.has(e.path) && !this._resuming.has(e.id))
+        .filter(wanted)
         .map((e) => (shown.has(e.id) ? Object.assign(shown.get(e.id), { fraction: e.fraction }) : e));
     } catch (e) {
-      if (client !== this._client) return;
+      if (client !== this._client || again) return; // a look again that failed changes nothing
       this._restorable = this._restorable || [];
     }
     this._renderResume();

@@ -1,5 +1,16 @@
 // The JS API (window.Ferry): Ferry.create(options) → client; client.upload(file, options) → task.
 
+// Every element on the page hears when a restorable upload is resumed, forgotten, or when a
+// task starts uploading or settles (one may have taken or let go a restorable upload), through
+// whichever client: the page's clients share the origin's checkpoints, so a prompt filled at
+// its first look would otherwise go stale.
+const restorableWatchers = new Set();
+function restorableChanged(change) {
+  for (const fn of restorableWatchers) {
+    try { fn(change); } catch (e) { setTimeout(() => { throw e; }); }
+  }
+}
+
 let taskSeq = 0;
 function newTaskID() {
   return (crypto.randomUUID ? crypto.randomUUID() : `t${Date.now().toString(36)}${(++taskSeq).toString(36)}`);
@@ -67,6 +78,11 @@ class Task {
     if (!(this._snap.fraction >= prev.fraction)) this._snap.fraction = prev.fraction;
     if (!snap.error) delete this._snap.error;
     const s = this.snapshot();
+    // Told before the task's own listeners: the element tells its own resumes from others' by
+    // its list of them, which its listener may change.
+    if (s.state !== prev.state && (s.state === "uploading" || FINISHED.has(s.state) || s.state === "failed" || s.state === "canceled")) {
+      restorableChanged({ type: "task", state: s.state, path: s.path, entryId: this._entryId });
+    }
     if (this._onProgress) {
       try { this._onProgress(s); } catch (e) { setTimeout(() => { throw e; }); }
     }
@@ -134,7 +150,12 @@ class Client {
     return entries.map((e) => {
       const entry = Object.assign({}, e);
       entry.resume = (file, options) => this._resumeEntry(e, file, options);
-      entry.forget = () => this._engine.call("forget", { entryId: e.id }).then(() => undefined);
+      entry.forget = () => this._engine.call("forget", { entryId: e.id }).then(() => {
+        restorableChanged({ type: "forget", entryId: e.id });
+      }, (err) => {
+        if (err && err.code === "NotFound") restorableChanged({ type: "forget", entryId: e.id });
+        throw err;
+      });
       return entry;
     });
   }
@@ -143,6 +164,7 @@ class Client {
     options = Object.assign({}, options);
     const task = new Task(this._engine, newTaskID(), file || { name: entry.name, size: entry.size }, Object.assign({}, options, { path: entry.path }));
     task._snap.fraction = entry.fraction || 0;
+    task._entryId = entry.id;
     this._engine.tasks.set(task.id, task);
     this._engine.post({
       type: "resumeEntry",
@@ -151,11 +173,16 @@ class Client {
       file: file || null,
       options: { conflict: options.conflict, labels: options.labels, meta: options.meta },
     });
+    restorableChanged({ type: "resume", entryId: entry.id });
     return task;
   }
 
   async signOut() {
-    await this._engine.call("signOut", {});
+    try {
+      await this._engine.call("signOut", {});
+    } finally {
+      restorableChanged({ type: "signOut" }); // the user's checkpoints are forgotten, or some of them
+    }
   }
 
   close() {

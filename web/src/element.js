@@ -28,6 +28,10 @@ class FerryUploader extends HTMLElement {
     this._warm = false; // seen: the engine is wanted (see _warmUp)
     this._resumeHidden = false;
     this._resuming = new Set(); // ids of restorable entries handed to the engine
+    this._away = new Set(); // ids of restorable entries a task elsewhere resumed (still under way)
+    this._back = new Set(); // ids of those whose task ended: the next look may list them again
+    this._looks = 0;
+    this._onRestorable = (change) => this._restorableChanged(change);
     const root = this.attachShadow({ mode: "open", delegatesFocus: false });
     adoptStyles(root);
     this._root = root;
@@ -46,6 +50,8 @@ class FerryUploader extends HTMLElement {
     if (!this._built) this._build();
     leaveGuards.add(this);
     if (leaveGuards.size === 1) window.addEventListener("beforeunload", onBeforeUnload);
+    restorableWatchers.add(this._onRestorable);
+    if (this._restorable) this._relook(); // what changed while it was away from the page
     this._onPaste = (e) => this._paste(e);
     document.addEventListener("paste", this._onPaste);
     if ("IntersectionObserver" in window) {
@@ -65,6 +71,7 @@ class FerryUploader extends HTMLElement {
   disconnectedCallback() {
     leaveGuards.delete(this);
     if (!leaveGuards.size) window.removeEventListener("beforeunload", onBeforeUnload);
+    restorableWatchers.delete(this._onRestorable);
     document.removeEventListener("paste", this._onPaste);
     if (this._io) this._io.disconnect();
   }
@@ -97,6 +104,9 @@ class FerryUploader extends HTMLElement {
     this._client.close();
     this._client = null;
     this._restorable = null;
+    // The new client's first look reads afresh: entries a task still owns are not listed.
+    this._away.clear();
+    this._back.clear();
   }
 
   _ensureClient() {
@@ -134,21 +144,39 @@ class FerryUploader extends HTMLElement {
     if (client === this._client) this._loadRestorable();
   }
 
+  // The first look fills the prompt. A look again (see _relook) only narrows it to what the
+  // engine still lists, and takes back the entries a task elsewhere let go.
   async _loadRestorable(again) {
-    if (this._restorable && !again) return;
-    const client = this._ensureClient();
+    if (again ? !this._restorable || !this._client : this._restorable) return;
+    const client = again ? this._client : this._ensureClient();
+    const look = ++this._looks;
     try {
       const list = await client.restorable();
-      if (client !== this._client) return; // replaced meanwhile: the new client looks itself
-      // Leave out what this page uploads or is resuming; keep the entries already shown
-      // (with any message they carry), by id.
+      // Replaced meanwhile (the new client looks itself), or a later look answers.
+      if (client !== this._client || look !== this._looks || (again && this._relookAgain)) return;
+      // Leave out what this page uploads or is resuming, or a task elsewhere resumed; keep the
+      // entries already shown (with any message they carry), by id.
       const mine = new Set(Array.from(this._items.values()).map((it) => it.snap.path));
       const shown = new Map((this._restorable || []).map((e) => [e.id, e]));
+      const wanted = (e) => !mine.has(e.path) && !this._resuming.has(e.id) && !this._away.has(e.id);
+      if (again) {
+        const listed = new Map(list.map((e) => [e.id, e]));
+        // An entry being discarded here stays until its discard ends (the engine holds it meanwhile).
+        const kept = this._restorable.filter((e) => e._busy || (listed.has(e.id) && wanted(e)));
+        for (const e of kept) if (listed.has(e.id)) e.fraction = listed.get(e.id).fraction;
+        const back = list.filter((e) => this._back.has(e.id) && !shown.has(e.id) && wanted(e));
+        this._back.clear();
+        const next = [...kept, ...back];
+        if (next.length === this._restorable.length && next.every((e, i) => e === this._restorable[i])) return;
+        this._restorable = next;
+        this._renderResumeKeepingFocus(shown);
+        return;
+      }
       this._restorable = list
-        .filter((e) => !mine.has(e.path) && !this._resuming.has(e.id))
+        .filter(wanted)
         .map((e) => (shown.has(e.id) ? Object.assign(shown.get(e.id), { fraction: e.fraction }) : e));
     } catch (e) {
-      if (client !== this._client) return;
+      if (client !== this._client || again) return; // a look again that failed changes nothing
       this._restorable = this._restorable || [];
     }
     this._renderResume();

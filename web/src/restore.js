@@ -126,6 +126,93 @@ class UploaderRestore {
     });
   }
 
+  // A change from any client of the page (restorableChanged in api.js). An entry resumed or
+  // forgotten there goes from the prompt at once. The engine is asked again when a task
+  // resumed there settles (a refused file, a failure: the entry is restorable again), when a
+  // task of a listed entry's path starts or settles (the same file uploaded again takes its
+  // checkpoint), and after a sign-out. Each look tries the entries' locks, so it looks only
+  // then. The element's own resumes and discards draw themselves.
+  _restorableChanged(change) {
+    const id = change.entryId;
+    if (id && this._resuming.has(id)) return;
+    const shown = this._restorable || [];
+    if (change.type === "resume") {
+      this._away.add(id);
+      this._dropRestorable(id);
+    } else if (change.type === "forget") {
+      this._away.delete(id);
+      const entry = shown.find((e) => e.id === id);
+      if (entry && !entry._busy) this._dropRestorable(id);
+    } else if (change.type === "task") {
+      if (id && this._away.has(id)) {
+        if (change.state === "uploading") return; // taken, as it was at its resume
+        this._away.delete(id);
+        this._back.add(id);
+        this._relook();
+      } else if (shown.some((e) => e.id === id || e.path === change.path)) {
+        this._relook();
+      }
+    } else {
+      this._relook();
+    }
+  }
+
+  _dropRestorable(id) {
+    const before = this._restorable;
+    if (!before || !before.some((e) => e.id === id)) return;
+    this._restorable = before.filter((e) => e.id !== id);
+    this._renderResumeKeepingFocus(new Map(before.map((e) => [e.id, e])));
+  }
+
+  // _relook asks the engine again, one look at a time: changes while one runs make it look once
+  // more. Only a prompt with something to narrow or take back asks.
+  async _relook() {
+    if (!this._restorable || !this._client || (!this._restorable.length && !this._back.size)) return;
+    if (this._relooking) {
+      this._relookAgain = true;
+      return;
+    }
+    this._relooking = true;
+    try {
+      do {
+        this._relookAgain = false;
+        await this._loadRestorable(true);
+      } while (this._relookAgain);
+    } finally {
+      this._relooking = false;
+    }
+  }
+
+  // Draws the prompt after a change from elsewhere. Focus in it stays on the same control of
+  // the same entry, or goes to the entry now in its place, else to the prompt or the picker.
+  // before: the entries shown until now, by id, in their order.
+  _renderResumeKeepingFocus(before) {
+    const active = this._root.activeElement;
+    const inBox = !!active && this._resumeBox.contains(active);
+    const onShow = !!active && active === this._resumeShowBtn;
+    const li = inBox ? active.closest("li[data-entry]") : null;
+    const id = li ? li.getAttribute("data-entry") : null;
+    const sel = active && active.classList.contains("discard") ? ".discard" : "button";
+    this._renderResume();
+    if (!inBox && !onShow) return;
+    const list = this._restorable || [];
+    if (onShow) {
+      if (this._resumeShowBtn.hidden) this._chooseBtn.focus();
+      return;
+    }
+    if (id && list.some((e) => e.id === id)) return this._focusEntry(id, sel);
+    if (id) {
+      // The entries shown before it that are still listed: the one after them takes its place.
+      const ids = Array.from(before.keys());
+      const at = ids.slice(0, ids.indexOf(id)).filter((x) => list.some((e) => e.id === x)).length;
+      const next = list[Math.min(at, list.length - 1)];
+      if (next) return this._focusEntry(next.id, "button");
+    }
+    const btn = !this._resumeBox.hidden && this._resumeBox.querySelector(id ? "button" : ".row button");
+    if (btn) btn.focus();
+    else this._chooseBtn.focus();
+  }
+
   _engineForget(task) {
     task._engine.tasks.delete(task.id); // its own engine: the client may have been replaced since
   }
