@@ -36,6 +36,10 @@ targets=(
   "./shared/jsonx FuzzString"        # jsonx.Writer's string quoting vs json.Marshal
   "./shared/jsonx FuzzRoundTrip"     # jsonx.Writer output read back by json.Unmarshal
   "./shared/jsonx FuzzUnmarshal"     # jsonx.Unmarshal vs json.Unmarshal into a struct of every shape
+  "./shared/urlx FuzzPathEscape"     # urlx.PathEscape vs url.PathEscape
+  "./shared/urlx FuzzQueryEscape"    # urlx.QueryEscape vs url.QueryEscape
+  "./shared/urlx FuzzValuesEncode"   # urlx.Values.Encode vs url.Values.Encode
+  "./shared/urlx FuzzResolve"        # urlx.Resolve vs url.Parse(base).ResolveReference(…).String()
 )
 
 # Every fuzz target in the tree is listed, and each has a committed seed corpus.

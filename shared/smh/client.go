@@ -4,11 +4,11 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"net/url"
 	"strconv"
 	"strings"
 
 	"github.com/ferry-upload/ferry/shared/jsonx"
+	"github.com/ferry-upload/ferry/shared/urlx"
 )
 
 // Client calls one SMH library. The zero value is not usable: set all fields.
@@ -42,7 +42,7 @@ func (c *Client) call(ctx context.Context, op string, req *Request, out any) (in
 func EscapePath(p string) string {
 	segs := strings.Split(strings.Trim(p, "/"), "/")
 	for i, s := range segs {
-		segs[i] = url.PathEscape(s)
+		segs[i] = urlx.PathEscape(s)
 	}
 	return strings.Join(segs, "/")
 }
@@ -76,14 +76,14 @@ func checkPath(p string) error {
 }
 
 // url builds …/api/v1/{kind}/{lib}/{space}/{path}{?query}.
-func (c *Client) url(kind, space, path string, q url.Values) (string, error) {
+func (c *Client) url(kind, space, path string, q urlx.Values) (string, error) {
 	if err := checkSegment("space", space); err != nil {
 		return "", err
 	}
 	if err := checkPath(path); err != nil {
 		return "", err
 	}
-	u := c.BaseURL + "/api/v1/" + kind + "/" + url.PathEscape(c.LibraryID) + "/" + url.PathEscape(space)
+	u := c.BaseURL + "/api/v1/" + kind + "/" + urlx.PathEscape(c.LibraryID) + "/" + urlx.PathEscape(space)
 	if p := EscapePath(path); p != "" {
 		u += "/" + p
 	}
@@ -91,20 +91,20 @@ func (c *Client) url(kind, space, path string, q url.Values) (string, error) {
 }
 
 // taskURL addresses an upload task: its confirm key is one path segment, whatever it holds.
-func (c *Client) taskURL(space, confirmKey string, q url.Values) (string, error) {
+func (c *Client) taskURL(space, confirmKey string, q urlx.Values) (string, error) {
 	if err := checkSegment("confirm key", confirmKey); err != nil {
 		return "", err
 	}
 	if err := checkSegment("space", space); err != nil {
 		return "", err
 	}
-	return c.BaseURL + "/api/v1/file/" + url.PathEscape(c.LibraryID) + "/" + url.PathEscape(space) + "/" +
-		url.PathEscape(confirmKey) + encodeQuery(q), nil
+	return c.BaseURL + "/api/v1/file/" + urlx.PathEscape(c.LibraryID) + "/" + urlx.PathEscape(space) + "/" +
+		urlx.PathEscape(confirmKey) + encodeQuery(q), nil
 }
 
 // encodeQuery renders bare action flags (?multipart) SMH-style: a key with one empty
 // value is written without "=".
-func encodeQuery(q url.Values) string {
+func encodeQuery(q urlx.Values) string {
 	if len(q) == 0 {
 		return ""
 	}
@@ -114,17 +114,17 @@ func encodeQuery(q url.Values) string {
 			if b.Len() > 0 {
 				b.WriteByte('&')
 			}
-			b.WriteString(url.QueryEscape(k))
+			b.WriteString(urlx.QueryEscape(k))
 			if v != "" {
 				b.WriteByte('=')
-				b.WriteString(url.QueryEscape(v))
+				b.WriteString(urlx.QueryEscape(v))
 			}
 		}
 	}
 	return "?" + b.String()
 }
 
-func sortedKeys(q url.Values) []string {
+func sortedKeys(q urlx.Values) []string {
 	keys := make([]string, 0, len(q))
 	for k := range q {
 		keys = append(keys, k)
@@ -168,7 +168,7 @@ func (c *Client) DataURL(info *UploadInfo, part int) string {
 	}
 	u := scheme + "://" + info.Domain + p
 	if part > 0 {
-		u += "?partNumber=" + strconv.Itoa(part) + "&uploadId=" + url.QueryEscape(info.UploadID)
+		u += "?partNumber=" + strconv.Itoa(part) + "&uploadId=" + urlx.QueryEscape(info.UploadID)
 	}
 	return u
 }

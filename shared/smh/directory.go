@@ -2,18 +2,18 @@ package smh
 
 import (
 	"context"
-	"net/url"
 	"path"
 	"strconv"
 	"strings"
 
 	"github.com/ferry-upload/ferry/shared/jsonx"
+	"github.com/ferry-upload/ferry/shared/urlx"
 )
 
 // CreateDirectory creates a directory and any missing parents. A directory that already
 // exists is success; a file in the way is SameNameDirectoryOrFileExists.
 func (c *Client) CreateDirectory(ctx context.Context, token, space, path string) error {
-	u, err := c.url("directory", space, path, url.Values{"conflict_resolution_strategy": {ConflictAsk}})
+	u, err := c.url("directory", space, path, urlx.Values{"conflict_resolution_strategy": {ConflictAsk}})
 	if err != nil {
 		return err
 	}
@@ -53,7 +53,7 @@ func decode(resp *Response, op string, out any) error {
 
 // ListFiles lists up to limit files (no directories) of a directory, newest first.
 func (c *Client) ListFiles(ctx context.Context, token, space, dir string, limit int) ([]File, error) {
-	q := url.Values{"filter": {"onlyFile"}, "limit": {strconv.Itoa(limit)}, "order_by": {"creationTime"}, "order_by_type": {"desc"}}
+	q := urlx.Values{"filter": {"onlyFile"}, "limit": {strconv.Itoa(limit)}, "order_by": {"creationTime"}, "order_by_type": {"desc"}}
 	u, err := c.url("directory", space, dir, q)
 	if err != nil {
 		return nil, err

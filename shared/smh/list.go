@@ -2,10 +2,10 @@ package smh
 
 import (
 	"context"
-	"net/url"
 	"strconv"
 
 	"github.com/ferry-upload/ferry/shared/jsonx"
+	"github.com/ferry-upload/ferry/shared/urlx"
 )
 
 // MaxListLimit is the largest page SMH's directory listing hands out.
@@ -60,7 +60,7 @@ func (c *Client) ListDirectory(ctx context.Context, token, space, dir, marker st
 	if limit < 1 || limit > MaxListLimit {
 		return nil, invalid("limit %d: use 1..%d", limit, MaxListLimit)
 	}
-	q := url.Values{"limit": {strconv.Itoa(limit)}, "marker": {marker}}
+	q := urlx.Values{"limit": {strconv.Itoa(limit)}, "marker": {marker}}
 	u, err := c.url("directory", space, dir, q)
 	if err != nil {
 		return nil, err

@@ -2,9 +2,10 @@ package smh
 
 import (
 	"context"
-	"net/url"
 	"strconv"
 	"strings"
+
+	"github.com/ferry-upload/ferry/shared/urlx"
 )
 
 // TokenRequest asks for an access token. Secret is the library secret: server side only.
@@ -27,7 +28,7 @@ func (c *Client) CreateToken(ctx context.Context, r TokenRequest) (*Token, error
 			return nil, invalid("create token: space id %q is empty or holds a comma", id)
 		}
 	}
-	q := url.Values{"library_id": {c.LibraryID}, "library_secret": {r.Secret}}
+	q := urlx.Values{"library_id": {c.LibraryID}, "library_secret": {r.Secret}}
 	setIf(q, "space_id", strings.Join(r.SpaceIDs, ","))
 	setIf(q, "user_id", r.UserID)
 	setIf(q, "client_id", r.ClientID)
@@ -65,22 +66,22 @@ func (c *Client) DeleteTokens(ctx context.Context, secret string, userIDs, clien
 			}
 		}
 	}
-	q := url.Values{"library_secret": {secret}, "user_id": {strings.Join(userIDs, ",")}}
+	q := urlx.Values{"library_secret": {secret}, "user_id": {strings.Join(userIDs, ",")}}
 	setIf(q, "client_id", strings.Join(clientIDs, ","))
 	setIf(q, "session_id", strings.Join(sessionIDs, ","))
-	req := &Request{Method: "DELETE", URL: c.BaseURL + "/api/v1/token/" + url.PathEscape(c.LibraryID) + encodeQuery(q)}
+	req := &Request{Method: "DELETE", URL: c.BaseURL + "/api/v1/token/" + urlx.PathEscape(c.LibraryID) + encodeQuery(q)}
 	_, err := c.call(ctx, "delete tokens", req, nil)
 	return err
 }
 
 // DeleteToken revokes one token (no secret needed).
 func (c *Client) DeleteToken(ctx context.Context, token string) error {
-	req := &Request{Method: "DELETE", URL: c.BaseURL + "/api/v1/token/" + url.PathEscape(c.LibraryID) + "/" + url.PathEscape(token)}
+	req := &Request{Method: "DELETE", URL: c.BaseURL + "/api/v1/token/" + urlx.PathEscape(c.LibraryID) + "/" + urlx.PathEscape(token)}
 	_, err := c.call(ctx, "delete token", req, nil)
 	return err
 }
 
-func setIf(q url.Values, k, v string) {
+func setIf(q urlx.Values, k, v string) {
 	if v != "" {
 		q.Set(k, v)
 	}

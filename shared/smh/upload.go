@@ -2,8 +2,9 @@ package smh
 
 import (
 	"context"
-	"net/url"
 	"strconv"
+
+	"github.com/ferry-upload/ferry/shared/urlx"
 )
 
 // Conflict strategies of conflict_resolution_strategy.
@@ -38,7 +39,7 @@ func (r *BeginResult) QuickCandidate() bool { return r.Status == 202 }
 
 // Begin calls PUT …/{path} (simple) or POST …/{path}?multipart.
 func (c *Client) Begin(ctx context.Context, token, space string, r BeginRequest) (*BeginResult, error) {
-	q := url.Values{"filesize": {strconv.FormatInt(r.Size, 10)}}
+	q := urlx.Values{"filesize": {strconv.FormatInt(r.Size, 10)}}
 	setIf(q, "conflict_resolution_strategy", r.Conflict)
 	method := "PUT"
 	if r.Multipart {
@@ -100,7 +101,7 @@ func (c *Client) Begin(ctx context.Context, token, space string, r BeginRequest)
 
 // Renew refreshes the signed data-plane headers of an upload task.
 func (c *Client) Renew(ctx context.Context, token, space, confirmKey string) (*UploadInfo, error) {
-	u, err := c.taskURL(space, confirmKey, url.Values{"renew": {""}})
+	u, err := c.taskURL(space, confirmKey, urlx.Values{"renew": {""}})
 	if err != nil {
 		return nil, err
 	}
@@ -114,7 +115,7 @@ func (c *Client) Renew(ctx context.Context, token, space, confirmKey string) (*U
 
 // State reads an upload task with its received parts.
 func (c *Client) State(ctx context.Context, token, space, confirmKey string) (*UploadState, error) {
-	u, err := c.taskURL(space, confirmKey, url.Values{"upload": {""}})
+	u, err := c.taskURL(space, confirmKey, urlx.Values{"upload": {""}})
 	if err != nil {
 		return nil, err
 	}
@@ -135,7 +136,7 @@ type ConfirmRequest struct {
 
 // Confirm completes an upload task and returns the stored file (its final name included).
 func (c *Client) Confirm(ctx context.Context, token, space, confirmKey string, r ConfirmRequest) (*File, error) {
-	q := url.Values{"confirm": {""}}
+	q := urlx.Values{"confirm": {""}}
 	setIf(q, "conflict_resolution_strategy", r.Conflict)
 	body := map[string]any{}
 	if r.Crc64 != "" {
@@ -161,7 +162,7 @@ func (c *Client) Confirm(ctx context.Context, token, space, confirmKey string, r
 
 // Cancel deletes an upload task and the bytes it received.
 func (c *Client) Cancel(ctx context.Context, token, space, confirmKey string) error {
-	u, err := c.taskURL(space, confirmKey, url.Values{"upload": {""}})
+	u, err := c.taskURL(space, confirmKey, urlx.Values{"upload": {""}})
 	if err != nil {
 		return err
 	}
@@ -172,7 +173,7 @@ func (c *Client) Cancel(ctx context.Context, token, space, confirmKey string) er
 
 // FileInfo reads a stored file's metadata.
 func (c *Client) FileInfo(ctx context.Context, token, space, path string) (*File, error) {
-	u, err := c.url("file", space, path, url.Values{"info": {""}})
+	u, err := c.url("file", space, path, urlx.Values{"info": {""}})
 	if err != nil {
 		return nil, err
 	}
@@ -186,9 +187,9 @@ func (c *Client) FileInfo(ctx context.Context, token, space, path string) (*File
 
 // DeleteFile deletes a stored file.
 func (c *Client) DeleteFile(ctx context.Context, token, space, path string, permanent bool) error {
-	var q url.Values
+	var q urlx.Values
 	if permanent {
-		q = url.Values{"permanent": {"1"}} // past the recycle bin; needs delete_file_permanent
+		q = urlx.Values{"permanent": {"1"}} // past the recycle bin; needs delete_file_permanent
 	}
 	u, err := c.url("file", space, path, q)
 	if err != nil {

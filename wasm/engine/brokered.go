@@ -3,13 +3,13 @@ package engine
 import (
 	"context"
 	"errors"
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/ferry-upload/ferry/shared/jsonx"
 	"github.com/ferry-upload/ferry/shared/smh"
+	"github.com/ferry-upload/ferry/shared/urlx"
 )
 
 // BrokeredDriver is the Driver of brokered uploads (interfaces.md §5.2): the token function
@@ -151,7 +151,7 @@ func (d *BrokeredDriver) Begin(ctx context.Context, tok *Token, spec *FileSpec, 
 func (d *BrokeredDriver) do(ctx context.Context, method string, tok *Token, s *Session, suffix, op string, body any) (*answer, error) {
 	u := tok.UploadsURL
 	if s != nil {
-		u = strings.TrimRight(u, "/") + "/" + url.PathEscape(s.Key) + suffix
+		u = strings.TrimRight(u, "/") + "/" + urlx.PathEscape(s.Key) + suffix
 	}
 	var ans answer
 	err := d.Function.call(ctx, method, u, op, body, &ans)

@@ -301,7 +301,7 @@ func TestBrokeredSignOut(t *testing.T) {
 
 // TestFetchTokenAnswers: FetchToken takes a brokered answer (no accessToken; uploadsUrl
 // required, resolved against the token URL like the other URLs) and a direct one, and
-// refuses what is neither.
+// refuses what is neither, and URLs it cannot resolve.
 func TestFetchTokenAnswers(t *testing.T) {
 	t.Parallel()
 	var answer atomic.Value
@@ -322,6 +322,16 @@ func TestFetchTokenAnswers(t *testing.T) {
 					tok.Mode == engine.ModeBrokered && tok.QuickUpload && tok.AccessToken == "" && tok.ExpiresIn == 600
 			}},
 		{"brokered without uploadsUrl", `{"provider":"smh","mode":"brokered","userId":"u","expiresIn":600}`, "UnexpectedResponse", nil},
+		{"absolute URLs", `{"provider":"smh","mode":"brokered","userId":"u","uploadsUrl":"HTTPS://up.test:8443/v1/./x/../uploads?t=1",
+			"directoryUrl":"//dir.test/v1/directory","expiresIn":600}`, "",
+			func(tok *engine.Token) bool {
+				return tok.UploadsURL == "https://up.test:8443/v1/uploads?t=1" && tok.DirectoryURL == "http://dir.test/v1/directory"
+			}},
+		// A URL the engine cannot resolve byte for byte as net/url would (urlx.Resolve) is
+		// refused, not sent as it came: fetch would resolve it against the worker's URL.
+		{"uploadsUrl of another scheme", `{"provider":"smh","mode":"brokered","userId":"u","uploadsUrl":"javascript:alert(1)","expiresIn":600}`, "UnexpectedResponse", nil},
+		{"directoryUrl with a space", `{"provider":"smh","mode":"brokered","userId":"u","uploadsUrl":"/v1/uploads","directoryUrl":"/v1/dir ectory","expiresIn":600}`, "UnexpectedResponse", nil},
+		{"confirmUrl with a fragment", `{"accessToken":"a","libraryId":"l","apiBase":"http://smh.test","confirmUrl":"/v1/confirm#x"}`, "UnexpectedResponse", nil},
 		{"direct", `{"provider":"smh","mode":"direct","accessToken":"a","libraryId":"l","apiBase":"http://smh.test","expiresIn":600}`, "",
 			func(tok *engine.Token) bool {
 				return tok.AccessToken == "a" && tok.SpaceID == "-" && tok.Mode == engine.ModeDirect

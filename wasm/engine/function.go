@@ -2,11 +2,11 @@ package engine
 
 import (
 	"context"
-	"net/url"
 	"time"
 
 	"github.com/ferry-upload/ferry/shared/jsonx"
 	"github.com/ferry-upload/ferry/shared/smh"
+	"github.com/ferry-upload/ferry/shared/urlx"
 )
 
 // Function calls the token function's routes (interfaces.md §3): /v1/token for tokens, and
@@ -56,9 +56,14 @@ func (f *Function) FetchToken(ctx context.Context) (*Token, error) {
 	if tok.SpaceID == "" {
 		tok.SpaceID = "-"
 	}
-	tok.ConfirmURL = f.resolve(tok.ConfirmURL)
-	tok.DirectoryURL = f.resolve(tok.DirectoryURL)
-	tok.UploadsURL = f.resolve(tok.UploadsURL)
+	for _, u := range []struct {
+		name string
+		ref  *string
+	}{{"confirmUrl", &tok.ConfirmURL}, {"directoryUrl", &tok.DirectoryURL}, {"uploadsUrl", &tok.UploadsURL}} {
+		if err := f.resolve(u.name, u.ref); err != nil {
+			return nil, err
+		}
+	}
 	return &tok, nil
 }
 
@@ -89,16 +94,19 @@ func (f *Function) CreateDirectory(ctx context.Context, directoryURL, spaceID, p
 	return f.call(ctx, "POST", directoryURL, "create directory", map[string]string{"spaceId": spaceID, "path": path}, nil)
 }
 
-func (f *Function) resolve(ref string) string {
-	if ref == "" {
-		return ""
+// resolve makes *ref absolute against the token URL. A URL urlx.Resolve refuses (another
+// scheme, a fragment, bytes net/url would re-escape…) fails the token: sent as it came, it
+// would be fetched relative to the worker's script.
+func (f *Function) resolve(name string, ref *string) error {
+	if *ref == "" {
+		return nil
 	}
-	base, err1 := url.Parse(f.TokenURL)
-	r, err2 := url.Parse(ref)
-	if err1 != nil || err2 != nil {
-		return ref
+	u, err := urlx.Resolve(f.TokenURL, *ref)
+	if err != nil {
+		return &Error{Code: "UnexpectedResponse", Message: "the token answer's " + name + " cannot be resolved against the token URL: " + err.Error(), Err: err}
 	}
-	return base.ResolveReference(r).String()
+	*ref = u
+	return nil
 }
 
 // call sends JSON and decodes a 2xx JSON answer into out. Error answers
