@@ -37,12 +37,3 @@ var confirmingGrants = map[string]bool{
 	"upload_file": true, "upload_file_force": true, "confirm_upload": true,
 	"admin": true, "space_admin": true,
 }
-
-// Grants of the function's own server-side tokens, per purpose. Reading and canceling an
-// upload task needs a begin grant (provider-apis.md §1.2: "upload-state and cancel need the
-// begin set"); confirming needs confirm_upload.
-var (
-	grantsConfirm   = []string{"begin_upload", "confirm_upload"}
-	grantsDirectory = []string{"create_directory"}
-	grantsDelete    = []string{"delete_file_permanent"}
-)

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	smhprovider "github.com/ferry-upload/ferry/function/smh"
 	"github.com/ferry-upload/ferry/shared/smh"
 	"github.com/ferry-upload/ferry/shared/smh/smhhttp"
 )
@@ -20,7 +21,7 @@ type handler struct {
 	auth     authenticator
 	cors     *cors
 	limiter  *limiter
-	tokens   *serverTokens
+	tokens   *smhprovider.Tokens
 	hook     *webhook
 	log      *slog.Logger
 	routes   map[string]map[string]routeFunc
@@ -54,7 +55,7 @@ func New(cfg Config) (http.Handler, error) {
 		smh:     sc,
 		cors:    newCORS(cfg.AllowedOrigins),
 		limiter: newLimiter(cfg.RateLimit, cfg.Now),
-		tokens:  &serverTokens{client: sc, secret: cfg.LibrarySecret, now: cfg.Now, cache: map[tokenKey]cachedToken{}},
+		tokens:  smhprovider.NewTokens(sc, string(cfg.LibrarySecret), cfg.Now),
 		log:     logger,
 
 		httpClient: client,
@@ -74,7 +75,7 @@ func New(cfg Config) (http.Handler, error) {
 		cfg.HTTPClient = client
 		h.provider = newGokuaiProvider(cfg)
 	default:
-		h.provider = &smhProvider{client: sc, tokens: h.tokens, library: cfg.LibraryID}
+		h.provider = smhprovider.New(sc, h.tokens)
 	}
 	if err := checkQuotaSupport(h.provider, cfg.Policy); err != nil {
 		return nil, fmt.Errorf("token function: refusing to start: %w", err)

@@ -256,3 +256,17 @@ func TestPDSWebSignInRenewal(t *testing.T) {
 }
 
 func jsonDecode(b []byte, v any) error { return json.Unmarshal(b, v) }
+
+// A PDS that cannot be reached at the callback is named as PDS (it once said "SMH").
+func TestPDSWebSignInUpstreamDown(t *testing.T) {
+	p := newPDSWeb(t)
+	cb, state := p.start("alice", "pds-alice")
+	p.srv.Close()
+	w := p.call("GET", cb, "", "", state)
+	require.Equal(t, 502, w.Code, "%s", w.Body)
+	var ans struct{ Code, Message string }
+	require.NoError(t, jsonDecode(w.Body.Bytes(), &ans))
+	assert.Equal(t, "UpstreamError", ans.Code)
+	assert.Contains(t, ans.Message, "PDS")
+	assert.NotContains(t, ans.Message, "SMH")
+}

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"time"
 
+	smhprovider "github.com/ferry-upload/ferry/function/smh"
 	"github.com/ferry-upload/ferry/shared/smh"
 )
 
@@ -58,17 +59,17 @@ func (h *handler) postConfirm(w http.ResponseWriter, r *http.Request) error {
 	}
 	ctx := r.Context()
 	l := logOf(ctx)
-	l.grants = grantsConfirm
+	l.grants = smhprovider.GrantsConfirm
 	l.add(slog.String("confirmKey", keyTag(confirmKey)))
-	key := tokenKey{user: id.Subject, space: sc.Space, purpose: purposeConfirm}
+	key := smhprovider.Key{User: id.Subject, Space: sc.Space, Purpose: smhprovider.PurposeConfirm}
 
 	var state *smh.UploadState
-	err = h.tokens.with(ctx, key, func(tok string) (err error) {
+	err = h.tokens.With(ctx, key, func(tok string) (err error) {
 		state, err = h.smh.State(ctx, tok, sc.Space, confirmKey)
 		return err
 	})
 	if err != nil {
-		return upstreamError("reading the upload task", err)
+		return smhprovider.Upstream("reading the upload task", err)
 	}
 	if state.Confirmed {
 		return errInvalid("this upload is already confirmed")
@@ -83,12 +84,12 @@ func (h *handler) postConfirm(w http.ResponseWriter, r *http.Request) error {
 	}
 
 	var file *smh.File
-	err = h.tokens.with(ctx, key, func(tok string) (err error) {
+	err = h.tokens.With(ctx, key, func(tok string) (err error) {
 		file, err = h.smh.Confirm(ctx, tok, sc.Space, confirmKey, smh.ConfirmRequest{Crc64: crc64})
 		return err
 	})
 	if err != nil {
-		return upstreamError("confirming the upload", err)
+		return smhprovider.Upstream("confirming the upload", err)
 	}
 	size := int64(file.Size)
 	l.add(slog.Int64("size", size), slog.String("filePath", joinPath(file.Path)))
@@ -138,9 +139,9 @@ func (h *handler) checkTask(sc *scope, st *smh.UploadState) (v *Error, cancel bo
 }
 
 // refuse cancels the task upstream and answers the violation.
-func (h *handler) refuse(ctx context.Context, key tokenKey, space, confirmKey string, v *Error) error {
+func (h *handler) refuse(ctx context.Context, key smhprovider.Key, space, confirmKey string, v *Error) error {
 	l := logOf(ctx)
-	err := h.tokens.with(ctx, key, func(tok string) error {
+	err := h.tokens.With(ctx, key, func(tok string) error {
 		return h.smh.Cancel(ctx, tok, space, confirmKey)
 	})
 	if err != nil {
@@ -156,13 +157,13 @@ func (h *handler) refuse(ctx context.Context, key tokenKey, space, confirmKey st
 // after all, and answers PolicyViolation.
 func (h *handler) removeConfirmed(ctx context.Context, id *Identity, sc *scope, f *smh.File, why string) error {
 	l := logOf(ctx)
-	key := tokenKey{user: id.Subject, space: sc.Space, purpose: purposeDelete}
-	err := h.tokens.with(ctx, key, func(tok string) error {
+	key := smhprovider.Key{User: id.Subject, Space: sc.Space, Purpose: smhprovider.PurposeDelete}
+	err := h.tokens.With(ctx, key, func(tok string) error {
 		return h.smh.DeleteFile(ctx, tok, sc.Space, joinPath(f.Path), true)
 	})
 	if err != nil {
 		l.add(slog.String("delete", "failed: "+safeErr(err)))
-		return upstreamError("removing the file that broke the policy", err)
+		return smhprovider.Upstream("removing the file that broke the policy", err)
 	}
 	l.add(slog.String("delete", "done"))
 	return errPolicy("%s (it was removed)", why)

@@ -5,6 +5,8 @@ import (
 	"net/http"
 
 	"github.com/ferry-upload/ferry/function/provider"
+
+	smhprovider "github.com/ferry-upload/ferry/function/smh"
 )
 
 // directoryAnswer is the answer of POST /v1/directory.
@@ -35,7 +37,7 @@ func (h *handler) postDirectory(w http.ResponseWriter, r *http.Request) error {
 	}
 	l := logOf(r.Context())
 	if h.cfg.Provider == ProviderSMH {
-		l.grants = grantsDirectory // the server-side token's grants
+		l.grants = smhprovider.GrantsDirectory // the server-side token's grants
 	}
 	if path == "" {
 		return errInvalid("path is required: the directory's full library path")

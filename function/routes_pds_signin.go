@@ -151,14 +151,14 @@ func (h *handler) getPDSCallback(w http.ResponseWriter, r *http.Request) error {
 		if s := sharedpds.Status(err); s >= 400 && s < 500 {
 			return errForbidden("PDS refused this sign-in (%s): start again", sharedpds.Code(err))
 		}
-		return upstreamError("completing the sign-in", err)
+		return pdsUpstream("completing the sign-in", err)
 	}
 	now := h.cfg.Now()
 	sess := pdsSession{Subject: st.Subject, User: tok.UserID, Drive: tok.DefaultDriveID, Refresh: tok.RefreshToken,
 		Access: tok.AccessToken, AccessExpires: now.Add(time.Duration(tok.ExpiresIn) * time.Second).Unix(),
 		Expires: now.Add(pdsSessionLife).Unix()}
 	if sess.Refresh == "" {
-		return upstreamError("completing the sign-in", &sharedpds.Error{Status: 200, Code: sharedpds.CodeUnexpectedResponse,
+		return pdsUpstream("completing the sign-in", &sharedpds.Error{Status: 200, Code: sharedpds.CodeUnexpectedResponse,
 			Message: "no refresh token"})
 	}
 	if err := h.setPDSSession(w, r, &sess); err != nil {
@@ -255,4 +255,12 @@ func (h *handler) withPDSSession(w http.ResponseWriter, r *http.Request, c *Call
 	c.Session = ps
 	h.resealOnWrite(w, r, ps, s)
 	return nil
+}
+
+// pdsUpstream is a failure of PDS during the sign-in (502 UpstreamError, PDS's code beside).
+func pdsUpstream(op string, err error) error {
+	if code := sharedpds.Code(err); code != "" {
+		return provider.Upstream(op, code, "PDS answered "+code, err)
+	}
+	return provider.Upstream(op, "", "PDS could not be reached", err)
 }

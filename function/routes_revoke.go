@@ -3,6 +3,8 @@ package function
 import (
 	"log/slog"
 	"net/http"
+
+	smhprovider "github.com/ferry-upload/ferry/function/smh"
 )
 
 // deleteToken revokes every token of the caller upstream (optionally only those of one
@@ -29,9 +31,9 @@ func (h *handler) deleteToken(w http.ResponseWriter, r *http.Request) error {
 		logOf(r.Context()).add(slog.String("clientId", clientID))
 	}
 	err = h.smh.DeleteTokens(r.Context(), string(h.cfg.LibrarySecret), []string{id.Subject}, clients, nil)
-	h.tokens.dropUser(id.Subject)
+	h.tokens.DropUser(id.Subject)
 	if err != nil {
-		return upstreamError("revoking the tokens", err)
+		return smhprovider.Upstream("revoking the tokens", err)
 	}
 	logOf(r.Context()).add(slog.String("revoked", "all"))
 	w.Header().Set("Cache-Control", "no-store")

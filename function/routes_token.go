@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/ferry-upload/ferry/shared/smh"
+
+	smhprovider "github.com/ferry-upload/ferry/function/smh"
 )
 
 // tokenAnswer is the answer of POST /v1/token (interfaces.md §3).
@@ -97,7 +99,7 @@ func (h *handler) postToken(w http.ResponseWriter, r *http.Request) error {
 	}
 	tok, err := h.smh.CreateToken(r.Context(), req)
 	if err != nil {
-		return upstreamError("creating the access token", err)
+		return smhprovider.Upstream("creating the access token", err)
 	}
 	l.add(slog.Int("expiresIn", tok.ExpiresIn))
 	writeJSON(w, http.StatusOK, tokenAnswer{

@@ -3,6 +3,8 @@ package function
 import (
 	"regexp"
 	"testing"
+
+	smhprovider "github.com/ferry-upload/ferry/function/smh"
 )
 
 // The written-out checks of uploads_request.go against the regexps they stand for.
@@ -13,7 +15,7 @@ var matchers = []struct {
 }{
 	{"mime", regexp.MustCompile(`^[a-zA-Z0-9][a-zA-Z0-9!#$&^_.+-]{0,63}/[a-zA-Z0-9][a-zA-Z0-9!#$&^_.+-]{0,63}$`), isMIMEType},
 	{"metaKey", regexp.MustCompile(`^[a-z0-9_-]{1,64}$`), isMetaKey},
-	{"hexHash", regexp.MustCompile(`^[0-9a-f]{64}$`), isHexHash},
+	{"hexHash", regexp.MustCompile(`^[0-9a-f]{64}$`), smhprovider.IsSHA256Hex},
 }
 
 func TestMatchers(t *testing.T) {

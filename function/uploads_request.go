@@ -111,38 +111,8 @@ func isMetaKey(s string) bool {
 	return true
 }
 
-// isHexHash matches ^[0-9a-f]{64}$.
-func isHexHash(s string) bool {
-	if len(s) != 64 {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
-			return false
-		}
-	}
-	return true
-}
-
 func hasControl(s string) bool {
 	return strings.ContainsFunc(s, func(r rune) bool { return r < 0x20 || r == 0x7f })
-}
-
-// checkSMHHashes validates SMH's quick-upload hashes: lower-case hex SHA-256 values, the
-// full hash only after the beginning hash.
-func checkSMHHashes(h map[string]string) error {
-	for k, v := range h {
-		if k != hashBeginning && k != hashFull {
-			return errInvalid("hashes: %q is not a hash this provider uses (beginningHash, fullHash)", clip(k))
-		}
-		if !isHexHash(v) {
-			return errInvalid("hashes.%s: 64 lower-case hex digits", k)
-		}
-	}
-	if h[hashFull] != "" && h[hashBeginning] == "" {
-		return errInvalid("hashes: fullHash is sent with beginningHash")
-	}
-	return nil
 }
 
 // declaredTypeAllowed checks a declared MIME type against allowedTypes: it must match a MIME

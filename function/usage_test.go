@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	smhprovider "github.com/ferry-upload/ferry/function/smh"
 )
 
 func TestMemoryUsage(t *testing.T) {
@@ -116,7 +118,7 @@ func TestQuotaNeedsUsageReader(t *testing.T) {
 	if err := checkQuotaSupport(p, capOnly); err != nil {
 		t.Fatalf("an open-upload cap needs no usage reader: %v", err)
 	}
-	if err := checkQuotaSupport(&smhProvider{}, withQuota); err != nil {
+	if err := checkQuotaSupport(&smhprovider.Provider{}, withQuota); err != nil {
 		t.Fatalf("smh: %v", err)
 	}
 }

@@ -1,4 +1,4 @@
-package function
+package smh
 
 import (
 	"context"
@@ -21,12 +21,11 @@ const (
 	usageWalkers     = 4 // folders listed at once
 )
 
-var _ UsageReader = (*smhProvider)(nil)
-
-func (p *smhProvider) Usage(ctx context.Context, c *provider.Caller) (int64, error) {
+// Usage is the bytes stored in the caller's area (the per-user quota of the policy).
+func (p *Provider) Usage(ctx context.Context, c *provider.Caller) (int64, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	w := &usageWalk{p: p, c: c, key: tokenKey{user: c.Subject, space: c.Space, purpose: purposeConfirm}, cancel: cancel}
+	w := &usageWalk{p: p, c: c, key: Key{User: c.Subject, Space: c.Space, Purpose: PurposeConfirm}, cancel: cancel}
 	level := []string{joinPath(c.Prefix)} // "/" for an area that is the whole space
 	for len(level) > 0 && w.failure() == nil {
 		level = w.listAll(ctx, level)
@@ -38,9 +37,9 @@ func (p *smhProvider) Usage(ctx context.Context, c *provider.Caller) (int64, err
 }
 
 type usageWalk struct {
-	p        *smhProvider
+	p        *Provider
 	c        *provider.Caller
-	key      tokenKey
+	key      Key
 	cancel   func()
 	listings atomic.Int64
 	bytes    atomic.Int64
@@ -100,11 +99,11 @@ func (w *usageWalk) list(ctx context.Context, dir string) ([]string, error) {
 	marker := ""
 	for {
 		if w.listings.Add(1) > maxUsageListings {
-			return nil, &Error{Code: CodeUpstreamError, Status: http.StatusBadGateway, Message: fmt.Sprintf(
+			return nil, &provider.Error{Code: provider.CodeUpstreamError, Status: http.StatusBadGateway, Message: fmt.Sprintf(
 				"your area holds too many folders to measure for your quota (more than %d listings); ask the site's administrator", maxUsageListings)}
 		}
 		var page *smh.DirectoryPage
-		err := w.p.tokens.with(ctx, w.key, func(tok string) (err error) {
+		err := w.p.tokens.With(ctx, w.key, func(tok string) (err error) {
 			page, err = w.p.client.ListDirectory(ctx, tok, w.c.Space, dir, marker, smh.MaxListLimit)
 			return err
 		})
@@ -112,7 +111,7 @@ func (w *usageWalk) list(ctx context.Context, dir string) ([]string, error) {
 			return nil, nil
 		}
 		if err != nil {
-			return nil, upstreamError("measuring the files in your area", err)
+			return nil, Upstream("measuring the files in your area", err)
 		}
 		for i := range page.Contents {
 			f := &page.Contents[i]
@@ -120,7 +119,7 @@ func (w *usageWalk) list(ctx context.Context, dir string) ([]string, error) {
 			case f.IsDir():
 				subs = append(subs, strings.TrimSuffix(dir, "/")+"/"+f.Name)
 			case !f.SizeGiven || f.Size < 0:
-				return nil, upstreamError("measuring the files in your area", &smh.Error{Status: 502, Code: "UnexpectedResponse", Message: "a listed file has no size"})
+				return nil, Upstream("measuring the files in your area", unexpected(502, "a listed file has no size"))
 			default:
 				w.bytes.Add(int64(f.Size))
 			}
@@ -130,12 +129,12 @@ func (w *usageWalk) list(ctx context.Context, dir string) ([]string, error) {
 			// A listing that stopped short of its own count was not paged by marker: refuse
 			// rather than under-count.
 			if page.TotalGiven && page.TotalNum != listed {
-				return nil, upstreamError("measuring the files in your area", &smh.Error{Status: 502, Code: "UnexpectedResponse", Message: "the listing's pages do not add up to its count"})
+				return nil, Upstream("measuring the files in your area", unexpected(502, "the listing's pages do not add up to its count"))
 			}
 			return subs, nil
 		}
 		if page.NextMarker == marker {
-			return nil, upstreamError("measuring the files in your area", &smh.Error{Status: 502, Code: "UnexpectedResponse", Message: "the listing's marker did not move"})
+			return nil, Upstream("measuring the files in your area", unexpected(502, "the listing's marker did not move"))
 		}
 		marker = page.NextMarker
 	}
