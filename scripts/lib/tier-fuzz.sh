@@ -40,6 +40,7 @@ targets=(
   "./shared/urlx FuzzQueryEscape"    # urlx.QueryEscape vs url.QueryEscape
   "./shared/urlx FuzzValuesEncode"   # urlx.Values.Encode vs url.Values.Encode
   "./shared/urlx FuzzResolve"        # urlx.Resolve vs url.Parse(base).ResolveReference(…).String()
+  "./shared/s3xml FuzzError"         # COS/OSS <Error> bodies vs encoding/xml
 )
 
 # Every fuzz target in the tree is listed, and each has a committed seed corpus.

@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/ferry-upload/ferry/shared/s3xml"
 )
 
 // Error is an error answer from PDS (or from the OSS data plane): its HTTP status and the
@@ -92,13 +94,14 @@ func errorFromResponse(status int, header func(string) string, body []byte) *Err
 	var j struct {
 		Code, Message string
 	}
+	xmlCode, xmlMessage, xmlRID, xmlOK := s3xml.Error(body)
 	switch {
 	case json.Unmarshal(body, &j) == nil && j.Code != "":
 		e.Code, e.Message = j.Code, j.Message
-	case strings.Contains(string(body), "<Error>") && xmlField(string(body), "Code") != "":
-		e.Code, e.Message = xmlField(string(body), "Code"), xmlField(string(body), "Message")
+	case xmlOK:
+		e.Code, e.Message = xmlCode, xmlMessage
 		if e.RequestID == "" {
-			e.RequestID = xmlField(string(body), "RequestId")
+			e.RequestID = xmlRID
 		}
 	case header("x-ca-error-code") != "":
 		e.Code, e.Message = header("x-ca-error-code"), header("x-ca-error-message")
@@ -106,21 +109,4 @@ func errorFromResponse(status int, header func(string) string, body []byte) *Err
 		e.Code = "HTTP" + strconv.Itoa(status)
 	}
 	return e
-}
-
-// xmlField reads <name>…</name> of OSS's <Error> body without encoding/xml, which would add
-// about 100 KB to the Workers bundle for three fields. Entities are not expanded: OSS's codes
-// and messages are plain text.
-func xmlField(s, name string) string {
-	open, end := "<"+name+">", "</"+name+">"
-	i := strings.Index(s, open)
-	if i < 0 {
-		return ""
-	}
-	s = s[i+len(open):]
-	j := strings.Index(s, end)
-	if j < 0 {
-		return ""
-	}
-	return strings.TrimSpace(s[:j])
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/ferry-upload/ferry/shared/jsonx"
+	"github.com/ferry-upload/ferry/shared/s3xml"
 )
 
 // Error is an error answer from SMH: its HTTP status and the service's stable code.
@@ -88,7 +89,7 @@ func errorFromResponse(resp *Response) *Error {
 		}
 		return e
 	}
-	if code, msg, rid, ok := parseXMLError(resp.Body); ok {
+	if code, msg, rid, ok := s3xml.Error(resp.Body); ok {
 		e.Code, e.Message = code, msg
 		if rid != "" {
 			e.RequestID = rid
@@ -97,31 +98,6 @@ func errorFromResponse(resp *Response) *Error {
 	}
 	e.Code = codeHTTPPrefix + strconv.Itoa(resp.StatusCode)
 	return e
-}
-
-// parseXMLError reads COS's <Error><Code/><Message/><RequestId/></Error> without
-// encoding/xml, which would add weight to the browser module for three fields.
-func parseXMLError(b []byte) (code, msg, rid string, ok bool) {
-	s := string(b)
-	if !strings.Contains(s, "<Error>") {
-		return "", "", "", false
-	}
-	code = xmlField(s, "Code")
-	return code, xmlField(s, "Message"), xmlField(s, "RequestId"), code != ""
-}
-
-func xmlField(s, name string) string {
-	open, end := "<"+name+">", "</"+name+">"
-	i := strings.Index(s, open)
-	if i < 0 {
-		return ""
-	}
-	s = s[i+len(open):]
-	j := strings.Index(s, end)
-	if j < 0 {
-		return ""
-	}
-	return strings.TrimSpace(s[:j])
 }
 
 // ParseDataPlaneError turns a data-plane (COS) answer into an *Error; nil for 2xx.
