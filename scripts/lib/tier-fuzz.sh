@@ -41,6 +41,7 @@ targets=(
   "./shared/urlx FuzzValuesEncode"   # urlx.Values.Encode vs url.Values.Encode
   "./shared/urlx FuzzResolve"        # urlx.Resolve vs url.Parse(base).ResolveReference(…).String()
   "./shared/s3xml FuzzError"         # COS/OSS <Error> bodies vs encoding/xml
+  "./shared/msgf FuzzSprintf"        # the browser build's Sprintf vs fmt.Sprintf
 )
 
 # Every fuzz target in the tree is listed, and each has a committed seed corpus.

@@ -3,11 +3,11 @@ package smh
 import (
 	"bytes"
 	"context"
-	"fmt"
 	"strconv"
 	"strings"
 
 	"github.com/ferry-upload/ferry/shared/jsonx"
+	"github.com/ferry-upload/ferry/shared/msgf"
 	"github.com/ferry-upload/ferry/shared/urlx"
 )
 
@@ -51,7 +51,7 @@ func EscapePath(p string) string {
 const CodeInvalidArgument = "InvalidArgument"
 
 func invalid(format string, a ...any) error {
-	return &Error{Code: CodeInvalidArgument, Message: fmt.Sprintf(format, a...)}
+	return &Error{Code: CodeInvalidArgument, Message: msgf.Sprintf(format, a...)}
 }
 
 // checkSegment refuses what would change the meaning of a URL path: an empty, "." or ".."

@@ -2,7 +2,6 @@ package smh
 
 import (
 	"errors"
-	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -22,9 +21,9 @@ type Error struct {
 
 func (e *Error) Error() string {
 	if e.Message == "" {
-		return fmt.Sprintf("smh: %s (HTTP %d)", e.Code, e.Status)
+		return "smh: " + e.Code + " (HTTP " + strconv.Itoa(e.Status) + ")"
 	}
-	return fmt.Sprintf("smh: %s (HTTP %d): %s", e.Code, e.Status, e.Message)
+	return "smh: " + e.Code + " (HTTP " + strconv.Itoa(e.Status) + "): " + e.Message
 }
 
 // NetworkError reports a request that got no response. Op names the call, never its URL.
