@@ -8,9 +8,9 @@ require (
 	github.com/hack-pad/safejs v0.1.0
 	github.com/stretchr/testify v1.12.1
 	github.com/syumai/workers v0.32.0
+	golang.org/x/text v0.44.0
 )
 
-require (
-	go.yaml.in/yaml/v3 v3.0.5 // indirect
-	golang.org/x/text v0.44.0 // indirect
-)
+require go.yaml.in/yaml/v3 v3.0.5 // indirect
+
+replace github.com/hack-pad/safejs => ./third_party/safejs

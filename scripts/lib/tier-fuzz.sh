@@ -24,6 +24,7 @@ targets=(
   "./shared/hashes FuzzCRC64"        # CRC-64 (slicing-by-16) vs hash/crc64, offsets and pieces
   "./shared/hashes FuzzCRC32"        # CRC-32 (slicing-by-16) vs hash/crc32
   "./shared/hashes FuzzCombineCRC64" # CRC-64 combine vs a CRC-64 of the concatenation
+  "./shared/hashes FuzzHex"          # Hex/ParseHex vs encoding/hex
   "./shared/hashes/gosha FuzzChain"  # the chained SHA-256, through checkpoints
   "./shared/hashes/sha1sum FuzzSHA1Resume" # SHA-1 saved and restored between pieces
   "./shared/gokuai FuzzInt"          # Gokuai's numbers that arrive as strings

@@ -1,7 +1,6 @@
 package hashes
 
 import (
-	"encoding/hex"
 	"errors"
 )
 
@@ -50,7 +49,7 @@ func (c *Chain) BeginningHash() string {
 	if c.blocks == 0 {
 		return ""
 	}
-	return hex.EncodeToString(c.first[:])
+	return Hex(c.first[:])
 }
 
 // FullHash is hex(h_last); empty before the first block.
@@ -58,7 +57,7 @@ func (c *Chain) FullHash() string {
 	if c.blocks == 0 {
 		return ""
 	}
-	return hex.EncodeToString(c.last[:])
+	return Hex(c.last[:])
 }
 
 // ChainState is the checkpointable form of a Chain.
@@ -85,9 +84,9 @@ func RestoreChain(s ChainState) (Chain, error) {
 	if s.Blocks == 0 {
 		return c, nil
 	}
-	f, err1 := hex.DecodeString(s.First)
-	l, err2 := hex.DecodeString(s.Last)
-	if err1 != nil || err2 != nil || len(f) != 32 || len(l) != 32 {
+	f, ok1 := ParseHex(s.First)
+	l, ok2 := ParseHex(s.Last)
+	if !ok1 || !ok2 || len(f) != 32 || len(l) != 32 {
 		return c, ErrBadChainState
 	}
 	copy(c.first[:], f)

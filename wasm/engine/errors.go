@@ -3,8 +3,8 @@ package engine
 import (
 	"context"
 	"errors"
-	"fmt"
 
+	"github.com/ferry-upload/ferry/shared/msgf"
 	"github.com/ferry-upload/ferry/shared/smh"
 )
 
@@ -50,7 +50,7 @@ func (e *Error) Is(target error) bool {
 }
 
 func newError(code, format string, args ...any) *Error {
-	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+	return &Error{Code: code, Message: msgf.Sprintf(format, args...)}
 }
 
 // Sentinels for errors.Is.
@@ -126,5 +126,5 @@ type checksumError struct {
 }
 
 func (e *checksumError) Error() string {
-	return fmt.Sprintf("part %d: data plane CRC-64 %d, ours %d", e.Part, e.Peer, e.Local)
+	return msgf.Sprintf("part %d: data plane CRC-64 %d, ours %d", e.Part, e.Peer, e.Local)
 }
