@@ -51,8 +51,6 @@ func errPolicy(format string, args ...any) *Error {
 	return newError(CodePolicyViolation, http.StatusForbidden, format, args...)
 }
 
-func errUploadGone() *Error { return provider.UploadGone() }
-
 // Sentinels for errors.Is.
 var (
 	ErrInvalidRequest   = &Error{Code: CodeInvalidRequest, Status: http.StatusBadRequest}

@@ -31,18 +31,3 @@ func choosePartSize(size, pref int64) int64 {
 }
 
 func partCount(size, partSize int64) int { return provider.PartCount(size, partSize) }
-
-func span(size, partSize int64, n int) (off, length int64) { return provider.Span(size, partSize, n) }
-
-// firstWindow is the parts whose targets the begin answer carries.
-func firstWindow(size, partSize int64) []int {
-	if partSize == 0 {
-		return []int{0}
-	}
-	n := min(partCount(size, partSize), targetWindow)
-	out := make([]int, n)
-	for i := range out {
-		out[i] = i + 1
-	}
-	return out
-}
