@@ -7,7 +7,8 @@
 //
 // Pass: every file is confirmed byte-identical (sha256), under its own name (no "name (1)"),
 // no upload task is left open, and after the reload no part the data plane had already
-// stored is sent again beyond what was in flight at the reload (≤ concurrency × part size).
+// stored is sent again beyond what was in flight at the reload (≤ concurrency × part size;
+// PDS, whose parts go one at a time in order: ≤ one part per file under way).
 //
 // The accounting (emulator stats, per upload task of this run, dataPlane.byUpload):
 //   bytesReceived  every body byte the data plane read, faulted and refused bodies included;
@@ -22,12 +23,18 @@
 // request is refused before the data plane stores anything.
 //
 // FERRY_CHAOS_SEED (7) changes the fault sequence; FERRY_CHAOS_LARGE_MIB (300) the big file.
+// FERRY_E2E_PROVIDER (smh, pds) picks the emulator's shape (e2e/lib.js); with PDS each file's
+// parts go in order, and a stalled part holds its file until the engine's 30 s stall timeout,
+// so the run is slower and its deadlines longer.
 "use strict";
 const { test, after } = require("node:test");
 const assert = require("node:assert/strict");
 const fs = require("node:fs");
 const path = require("node:path");
-const { env, MiB, makeFile, emulator, shot, withBrowser, pathOf, until, uploadLocks } = require("./lib");
+const { env, MiB, checkProvider, dataPlane, makeFile, emulator, shot, withBrowser, pathOf, until, uploadLocks } = require("./lib");
+
+checkProvider("smh", "pds");
+const PDS = env.provider === "pds";
 
 const run = Date.now().toString(36);
 const SEED = Number(process.env.FERRY_CHAOS_SEED || 7);
@@ -36,7 +43,13 @@ const CONCURRENCY = 4;
 const PARALLEL_FILES = 3;
 const LARGE = Number(process.env.FERRY_CHAOS_LARGE_MIB || 300) * MiB + 4321;
 const FOLDER = `/chaos-${run}/`;
-const PREFIX = `/users/dev-user${FOLDER}`;
+const PREFIX = `/users/${env.user}${FOLDER}`;
+// What may be stored a second time after the reload: the parts in flight then. SMH sends up
+// to `concurrency` parts at once; PDS one part per file, in order.
+const BOUND = PDS ? { bytes: PARALLEL_FILES * PART, says: "parallel files × part size (ordered parts)" }
+  : { bytes: CONCURRENCY * PART, says: "concurrency × part size" };
+// How long the test, and the wait for each share of the bytes, may take.
+const LIMIT = PDS ? { test: 15 * 60 * 1000, share: 8 * 60 * 1000 } : { test: 9 * 60 * 1000, share: 4 * 60 * 1000 };
 // When (by the share of all bytes acknowledged) the tokens expire, the signatures expire
 // and the page reloads.
 const AT = { tokens: 0.12, uploads: 0.25, reload: 0.42 };
@@ -101,12 +114,12 @@ const log = (msg) => console.log(`chaos +${((Date.now() - t0) / 1000).toFixed(0)
 
 after(() => emulator.faults({}));
 
-test("chaos: 30 files, seeded faults, expiries and a reload: all byte-identical, nothing left, nothing stored twice but what was in flight", { timeout: 9 * 60 * 1000 }, async (t) => {
+test("chaos: 30 files, seeded faults, expiries and a reload: all byte-identical, nothing left, nothing stored twice but what was in flight", { timeout: LIMIT.test }, async (t) => {
   const files = order(SIZES, SEED).map((n, i) => makeFile(`chaos-${String(i).padStart(2, "0")}-${n}.bin`, n, `chaos-${n}`));
   assert.equal(files.length, 30);
   const total = files.reduce((n, f) => n + f.size, 0);
   const byName = new Map(files.map((f) => [f.name, f]));
-  const figures = { seed: SEED, files: files.length, bytes: total, partSize: PART, concurrency: CONCURRENCY, parallelFiles: PARALLEL_FILES };
+  const figures = { provider: env.provider, seed: SEED, files: files.length, bytes: total, partSize: PART, concurrency: CONCURRENCY, parallelFiles: PARALLEL_FILES };
 
   await withBrowser(t, async ({ page: p }) => {
     const opts = { partSize: PART, concurrency: CONCURRENCY, parallelFiles: PARALLEL_FILES };
@@ -138,7 +151,7 @@ test("chaos: 30 files, seeded faults, expiries and a reload: all byte-identical,
     const states = () => p.evaluate(() => window.chaos.tasks.map((t) => t.snapshot()));
     let shown = 0;
     const waitShare = async (share, what) => {
-      const deadline = Date.now() + 240000;
+      const deadline = Date.now() + LIMIT.share;
       for (let h; (h = await held()) < share * total;) {
         if (Date.now() - shown > 10000) {
           shown = Date.now();
@@ -146,7 +159,7 @@ test("chaos: 30 files, seeded faults, expiries and a reload: all byte-identical,
           const by = s.reduce((m, x) => ((m[x.state] = (m[x.state] || 0) + 1), m), {});
           log(`${mib(h)} of ${mib(total)} held; ${JSON.stringify(by)}`);
         }
-        assert.ok(Date.now() < deadline, `${what}: ${mib(await held())} of ${mib(total)} after 4 minutes`);
+        assert.ok(Date.now() < deadline, `${what}: ${mib(await held())} of ${mib(total)} after ${LIMIT.share / 60000} minutes`);
         const failed = (await states()).filter((s) => s.state === "failed");
         assert.deepEqual(failed.map((s) => `${s.name}: ${s.error.code}: ${s.error.message}`), [], "no task fails");
         await p.waitForTimeout(100);
@@ -239,10 +252,10 @@ test("chaos: 30 files, seeded faults, expiries and a reload: all byte-identical,
     const reqs = delta(before.stats, end.stats);
     const count = (pick, outcome) => Object.entries(reqs).filter(([r]) => pick(r))
       .reduce((n, [, by]) => n + Object.entries(by).filter(([s]) => outcome(s)).reduce((m, [, c]) => m + c, 0), 0);
-    const isPut = (r) => r.startsWith("PUT /cos/");
+    const isPut = (r) => r.startsWith(dataPlane.route);
     const failedPuts = count(isPut, (s) => s !== "200");
     const failedCalls = count((r) => !isPut(r) && r !== "OPTIONS *", (s) => /^5|reset|stall/.test(s));
-    const bound = CONCURRENCY * PART;
+    const bound = BOUND.bytes;
     Object.assign(figures, {
       wallSeconds: Math.round(wall * 10) / 10,
       faultsInjected: end.stats.faultsInjected - before.stats.faultsInjected,
@@ -254,10 +267,10 @@ test("chaos: 30 files, seeded faults, expiries and a reload: all byte-identical,
       requests: reqs,
     });
     fs.writeFileSync(path.join(env.results, "chaos.json"), JSON.stringify(figures, null, 2) + "\n");
-    const line = `chaos (seed ${SEED}): ${files.length} files, ${mib(total)} in ${figures.wallSeconds} s; ` +
+    const line = `chaos (${env.provider}, seed ${SEED}): ${files.length} files, ${mib(total)} in ${figures.wallSeconds} s; ` +
       `${figures.faultsInjected} faults injected; retries: ${failedPuts} data-plane (${figures.retries.stalls} stalls), ${failedCalls} control-plane; ` +
       `bytes re-sent ${mib(received - total)} (${mib(received - storedBytes)} in failed bodies, ${mib(restoredAll)} stored twice); ` +
-      `after the reload ${mib(restoredAfter)} of parts already stored sent again (bound: concurrency × part size = ${mib(bound)})`;
+      `after the reload ${mib(restoredAfter)} of parts already stored sent again (bound: ${BOUND.says} = ${mib(bound)})`;
     t.diagnostic(line);
     log(line);
 
@@ -274,6 +287,6 @@ test("chaos: 30 files, seeded faults, expiries and a reload: all byte-identical,
     }
     assert.deepEqual(left.map(pathOf), [], "no upload task left open");
     assert.equal(restoredBefore, 0, "before the reload no part was stored twice");
-    assert.ok(restoredAfter <= bound, `after the reload ${restoredAfter} bytes of parts already stored were sent again: more than concurrency × part size (${bound}): ${JSON.stringify(perUpload)}`);
+    assert.ok(restoredAfter <= bound, `after the reload ${restoredAfter} bytes of parts already stored were sent again: more than ${BOUND.says} (${bound}): ${JSON.stringify(perUpload)}`);
   }, { allow: /Failed to load resource|net::ERR_|status of (403|500|502|503)/ });
 });

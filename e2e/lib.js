@@ -6,7 +6,9 @@
 //   FERRY_E2E_URL          the dev server: web/ and the token function
 //   FERRY_E2E_MODE         that function's role mode: brokered (the default) or direct
 //   FERRY_E2E_DIRECT_URL   a dev server whose direct role may confirm directly (direct quick upload)
-//   FERRY_E2E_EMULATOR     the SMH emulator
+//   FERRY_E2E_EMULATOR     the provider's emulator (its /_emulator/* test-control API)
+//   FERRY_E2E_PROVIDER     the provider behind the function: smh (the default) or pds
+//   FERRY_E2E_USER         the caller the function signs in as (dev-user: AUTH_MODE=anonymous)
 //   FERRY_E2E_FILES        a folder for test files (large ones are real files on disk)
 "use strict";
 const { chromium } = require("playwright-core");
@@ -22,6 +24,8 @@ const env = {
   mode: process.env.FERRY_E2E_MODE || "brokered",
   direct: (process.env.FERRY_E2E_DIRECT_URL || "").replace(/\/$/, ""),
   emulator: (process.env.FERRY_E2E_EMULATOR || "http://127.0.0.1:9100").replace(/\/$/, ""),
+  provider: process.env.FERRY_E2E_PROVIDER || "smh",
+  user: process.env.FERRY_E2E_USER || "dev-user",
   files: process.env.FERRY_E2E_FILES || path.join(os.tmpdir(), "ferry-e2e-files"),
   results: path.resolve(process.env.FERRY_E2E_RESULTS || "test-results/e2e"),
 };
@@ -149,9 +153,48 @@ async function emu(method, route, body) {
   return text ? JSON.parse(text) : null;
 }
 
+// What differs between the providers' emulators, as the tests see them: where the files of
+// the caller are (SMH: the dev library's one space; PDS: the user's default drive), and the
+// data plane's part URLs (SMH's COS: /cos/…?partNumber=N; PDS's OSS: /_oss/{uploadId}/N).
+const providers = {
+  smh: {
+    library: () => "library=smhdev&space=-",
+    dataPlane: {
+      prefix: "/cos/",
+      partNumber: (u) => Number(u.searchParams.get("partNumber")),
+    },
+  },
+  pds: {
+    library: () => `library=${encodeURIComponent(`user:${env.user}`)}`,
+    dataPlane: {
+      prefix: "/_oss/",
+      partNumber: (u) => Number(u.pathname.split("/").pop()),
+    },
+  },
+};
+
+// checkProvider fails (never skips) when the tier runs a test against a provider it was not
+// written for, and returns that provider's description.
+function checkProvider(...supported) {
+  const p = providers[env.provider];
+  if (!p) throw new Error(`FERRY_E2E_PROVIDER=${env.provider}: use ${Object.keys(providers).join(" or ")}`);
+  if (supported.length && !supported.includes(env.provider)) {
+    throw new Error(`this test runs against ${supported.join(" or ")}, not FERRY_E2E_PROVIDER=${env.provider}`);
+  }
+  return p;
+}
+
+// dataPlane: the provider's part URLs. route is the stats route name prefix of a part PUT
+// ("PUT /cos/", "PUT /_oss/"), pattern the glob of its URLs for page routing.
+const provider = checkProvider(); // an unknown FERRY_E2E_PROVIDER fails every test at load
+const dataPlane = Object.assign({}, provider.dataPlane, {
+  route: `PUT ${provider.dataPlane.prefix}`,
+  pattern: `${env.emulator}${provider.dataPlane.prefix}**`,
+});
+
 const emulator = {
-  files: () => emu("GET", "/_emulator/files?library=smhdev&space=-"),
-  uploads: () => emu("GET", "/_emulator/uploads?library=smhdev&space=-"),
+  files: () => emu("GET", `/_emulator/files?${provider.library()}`),
+  uploads: () => emu("GET", `/_emulator/uploads?${provider.library()}`),
   stats: () => emu("GET", "/_emulator/stats"),
   faults: (f) => emu("POST", "/_emulator/faults", f || {}),
   expire: (what) => emu("POST", "/_emulator/expire", what || { tokens: true, uploads: true }),
@@ -273,10 +316,9 @@ async function uploadLocks(page) {
 async function holdParts(context, after) {
   const held = [];
   let holding = true;
-  const pattern = `${env.emulator}/cos/**`;
+  const pattern = dataPlane.pattern;
   const handler = (route) => {
-    const u = new URL(route.request().url());
-    const n = Number(u.searchParams.get("partNumber"));
+    const n = dataPlane.partNumber(new URL(route.request().url()));
     if (holding && route.request().method() === "PUT" && n > after) held.push(route);
     else route.continue().catch(() => {});
   };
@@ -307,5 +349,5 @@ async function withBrowser(t, fn, opts) {
   }
 }
 
-module.exports = { env, MiB, launch, makeFile, makePNG, copyFile, emulator, assertStored, shot, fileInput, settle, waitTask, withBrowser, pathOf,
+module.exports = { env, MiB, checkProvider, dataPlane, launch, makeFile, makePNG, copyFile, emulator, assertStored, shot, fileInput, settle, waitTask, withBrowser, pathOf,
   rendered, until, checkpoints, waitCheckpoint, uploadLocks, holdParts };

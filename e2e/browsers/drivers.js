@@ -1,4 +1,6 @@
-// One small driver interface over the two non-Chromium browsers of the browsers tier:
+// One small driver interface over the browsers of the browsers tiers:
+//   chromium Debian's chromium through playwright-core (headless), as e2e/lib.js launches it;
+//            the PDS tier runs the core scenarios in it (against SMH, e2e/*.test.js do);
 //   firefox  Debian's firefox-esr through puppeteer-core over WebDriver BiDi (headless);
 //   webkit   WebKitGTK's MiniBrowser through WebKitWebDriver and selenium-webdriver (classic
 //            WebDriver only: it refuses BiDi), on the Xvfb display in $DISPLAY.
@@ -85,6 +87,63 @@ class Session {
       if (Date.now() > deadline) throw new Error(`waited ${timeout} ms for ${typeof what === "function" ? await what() : what}`);
       await new Promise((r) => setTimeout(r, 100));
     }
+  }
+}
+
+class ChromiumSession extends Session {
+  static async start() {
+    const { launch } = require("../lib");
+    const s = new ChromiumSession("chromium");
+    s.b = await bounded("launch chromium", 90000, launch());
+    s.page = s.b.page;
+    // A persistent context has no browser object to ask: the page says.
+    s.version = await bounded("ask chromium's version", STEP, s.page.evaluate(() => (navigator.userAgent.match(/Chrome\/[\d.]+/) || ["Chromium"])[0]));
+    // No timeouts of playwright's own: ours (bounded) name the step that hung.
+    s.page.setDefaultTimeout(0);
+    // Leaving a page with uploads under way asks first: the tests reload on purpose.
+    s.page.on("dialog", (d) => d.accept().catch(() => {}));
+    return s;
+  }
+
+  async open(url) {
+    if (this.opened) await this.collect();
+    this.opened = true;
+    await this.step(`open ${url}`, STEP, this.page.goto(url, { waitUntil: "load", timeout: 0 }));
+  }
+
+  async reload() {
+    await this.collect();
+    await this.step("reload", STEP, this.page.reload({ waitUntil: "load", timeout: 0 }));
+  }
+
+  eval(fn, ...args) {
+    // Playwright passes one argument; the scenarios pass at most one.
+    return this.step(`evaluate ${String(fn).slice(0, 80)}`, STEP, this.page.evaluate(fn, args[0]));
+  }
+
+  // Playwright's CSS engine pierces open shadow roots: a shadow target is host, then inside.
+  locate(target) {
+    const sel = typeof target === "string" ? target : `${target.shadow} ${target.css}`;
+    return this.page.locator(sel).first();
+  }
+
+  async setFiles(target, paths) {
+    await this.step(`set files on ${describe(target)}`, STEP, this.locate(target).setInputFiles(paths, { timeout: 0 }));
+  }
+
+  async click(target) {
+    await this.step(`click ${describe(target)}`, STEP, this.locate(target).click({ timeout: 0 }));
+  }
+
+  async shot(file, target) {
+    if (!target) return this.step("screenshot", STEP, this.page.screenshot({ path: file, fullPage: true, animations: "disabled" }));
+    await this.step(`screenshot of ${describe(target)}`, STEP, this.locate(target).screenshot({ path: file, animations: "disabled", timeout: 0 }));
+  }
+
+  async close() {
+    if (this.opened) await this.collect().catch(() => {});
+    // launch()'s close ends the browser and removes its profile.
+    if (this.b) await bounded("close chromium", 20000, this.b.close()).catch(() => {});
   }
 }
 
@@ -267,6 +326,6 @@ class WebKitSession extends Session {
   }
 }
 
-const browsers = { firefox: FirefoxSession, webkit: WebKitSession };
+const browsers = { chromium: ChromiumSession, firefox: FirefoxSession, webkit: WebKitSession };
 
 module.exports = { browsers, bounded, STEP };

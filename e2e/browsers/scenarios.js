@@ -1,8 +1,10 @@
 // The core browser scenarios, written once against drivers.js's session (open, eval, until,
-// setFiles, click, shot) so that firefox-esr and WebKitGTK run the same code. Chromium runs
-// the same ground, with more, in e2e/*.test.js. Each scenario checks bytes in the emulator
-// (e2e/lib.js's assertStored) and that no task's progress fraction ever went down (the page
-// hook records every task's [state, fraction] at each frame, event and onProgress call).
+// setFiles, click, shot) so that firefox-esr and WebKitGTK run the same code, and Chromium
+// too against PDS (scripts/lib/tier-pds.sh; against SMH Chromium runs the same ground, with
+// more, in e2e/*.test.js). The emulator's shape comes from FERRY_E2E_PROVIDER (e2e/lib.js).
+// Each scenario checks bytes in the emulator (e2e/lib.js's assertStored) and that no task's
+// progress fraction ever went down (the page hook records every task's [state, fraction] at
+// each frame, event and onProgress call).
 "use strict";
 const assert = require("node:assert/strict");
 const http = require("node:http");
@@ -103,7 +105,7 @@ const scenarios = [
         assert.ok(snap, `no task for ${f.name}`);
         assert.equal(snap.state, "done", `${f.name}: ${JSON.stringify(snap)}`);
         assert.equal(snap.fraction, 1);
-        assert.equal(snap.path, `/users/dev-user${dir}${f.name}`);
+        assert.equal(snap.path, `/users/${env.user}${dir}${f.name}`);
         await assertStored(f, snap.path);
       }
       const summary = await s.eval(() => document.querySelector("ferry-uploader").shadowRoot.querySelector(".summary .text").textContent);
@@ -138,7 +140,7 @@ const scenarios = [
         assert.equal(r.snap.state, "done");
         assert.equal(r.info.size, f.size);
         assert.equal(r.info.rapid, false);
-        assert.equal(r.info.path, `/users/dev-user${dir}${f.name}`);
+        assert.equal(r.info.path, `/users/${env.user}${dir}${f.name}`);
         assert.match(r.info.crc64, /^\d+$/, "crc64 is a decimal string");
         await assertStored(f, r.info.path);
       }

@@ -51,3 +51,60 @@ ensure_stress_ng() {
     die "installing stress-ng with apt-get failed: --under-load needs it to keep a core busy"
   command -v stress-ng >/dev/null 2>&1 || die "stress-ng is still missing after apt-get install"
 }
+
+# free_port: a loopback TCP port nothing listens on now (random, so parallel tiers rarely pick
+# the same one).
+free_port() {
+  local p
+  for _ in $(seq 1 200); do
+    p=$((20000 + RANDOM % 40000))
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
+      echo "$p"
+      return 0
+    fi
+  done
+  die "no free port found"
+}
+
+# children_init: for a tier that starts servers. Each child started after it (`cmd &` then
+# `pids+=($!)`) runs in a process group of its own (set -m), and at exit every group is
+# stopped, whatever happens; $tmp is a scratch folder removed then (logs go to $tmp/*.log).
+children_init() {
+  set -m
+  pids=()
+  tmp=$(mktemp -d)
+  trap children_stop EXIT
+  trap 'exit 130' INT TERM
+}
+
+children_stop() {
+  local p
+  for p in "${pids[@]}"; do kill -TERM -- "-$p" 2>/dev/null || true; done
+  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
+  rm -rf "$tmp"
+}
+
+# show_logs: the end of every child's log in $tmp, after a failure.
+show_logs() {
+  local f
+  for f in "$tmp"/*.log; do
+    [ -f "$f" ] || continue
+    printf '\n--- %s (last 40 lines) ---\n' "$(basename "$f")"
+    tail -n 40 "$f"
+  done
+}
+
+# build_e2e: what the browser tiers run: the emulator, the dev server and the wasm engine
+# (web/ with its Subresource Integrity).
+build_e2e() {
+  mkdir -p .dev/bin
+  go build -o .dev/bin/emulator ./scripts/emulator
+  go build -o .dev/bin/devserver ./scripts/devserver
+  [ -x scripts/build-wasm ] || die "scripts/build-wasm is missing: the browser tests need the wasm engine"
+  scripts/build-wasm
+  local f
+  for f in web/ferry.wasm web/wasm_exec.js web/worker.js; do
+    [ -f "$f" ] || die "$f is missing after scripts/build-wasm"
+  done
+  go run ./scripts/sri -dir web
+}

@@ -24,50 +24,13 @@ if ! fc-list :lang=zh 2>/dev/null | grep -q . && [ "$(id -u)" = 0 ]; then
 fi
 
 step "e2e: building the emulator, the dev server and the engine"
-mkdir -p .dev/bin test-results/e2e
-go build -o .dev/bin/emulator ./scripts/emulator
-go build -o .dev/bin/devserver ./scripts/devserver
-[ -x scripts/build-wasm ] || die "scripts/build-wasm is missing: the browser tests need the wasm engine"
-scripts/build-wasm
-for f in web/ferry.wasm web/wasm_exec.js web/worker.js; do
-  [ -f "$f" ] || die "$f is missing after scripts/build-wasm"
-done
-go run ./scripts/sri -dir web
+mkdir -p test-results/e2e
+build_e2e
 
-free_port() {
-  local p
-  for _ in $(seq 1 200); do
-    p=$((20000 + RANDOM % 40000))
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
-      echo "$p"
-      return 0
-    fi
-  done
-  die "no free port found"
-}
-
-set -m
-pids=()
-logs=$(mktemp -d)
-cleanup() {
-  local p
-  for p in "${pids[@]}"; do kill -TERM -- "-$p" 2>/dev/null || true; done
-  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
-  rm -rf "$logs"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-show_logs() {
-  local f
-  for f in "$logs"/*.log; do
-    printf '\n--- %s (last 40 lines) ---\n' "$(basename "$f")"
-    tail -n 40 "$f"
-  done
-}
+children_init
 
 EMU_PORT=$(free_port)
-.dev/bin/emulator -addr "127.0.0.1:$EMU_PORT" >"$logs/emulator.log" 2>&1 &
+.dev/bin/emulator -addr "127.0.0.1:$EMU_PORT" >"$tmp/emulator.log" 2>&1 &
 pids+=($!)
 wait_http "http://127.0.0.1:$EMU_PORT/_emulator/healthz" 30 || { show_logs; die "the emulator did not become ready"; }
 
@@ -79,7 +42,7 @@ start_devserver() { # name port [extra env...]
   shift 2
   env SMH_API_BASE="http://127.0.0.1:$EMU_PORT" SMH_LIBRARY_ID=smhdev SMH_LIBRARY_SECRET=devsecret \
     DEV_MODE=1 AUTH_MODE=anonymous ALLOWED_ORIGINS="http://127.0.0.1:$port,http://127.0.0.1:$OWN_PORT" RATE_LIMIT=off "$@" \
-    .dev/bin/devserver -addr "127.0.0.1:$port" -web web >"$logs/$name.log" 2>&1 &
+    .dev/bin/devserver -addr "127.0.0.1:$port" -web web >"$tmp/$name.log" 2>&1 &
   pids+=($!)
   wait_http "http://127.0.0.1:$port/healthz" 30 || { show_logs; die "the dev server ($name) did not become ready"; }
 }
@@ -99,6 +62,7 @@ start_devserver devserver-directpass "$DIRECTPASS_PORT" \
 step "e2e: node --test e2e/ (chromium $("$CHROMIUM_PATH" --version 2>/dev/null | grep -o '[0-9][0-9.]*' | head -1))"
 export FERRY_E2E_URL="http://127.0.0.1:$WEB_PORT"
 export FERRY_E2E_MODE=brokered
+export FERRY_E2E_PROVIDER=smh
 export FERRY_E2E_DIRECT_URL="http://127.0.0.1:$DIRECT_PORT"
 export FERRY_E2E_EMULATOR="http://127.0.0.1:$EMU_PORT"
 export FERRY_E2E_OWN_PORT=$OWN_PORT
