@@ -50,10 +50,18 @@ const (
 func (d *BrokeredDriver) Name() string { return "brokered" }
 
 // MayQuickUpload: the function says whether the role may send hashes, and quick upload
-// needs the provider's hashes: the engine computes SMH's (the chained
-// SHA-256); PDS's SHA-1 is still to come, so PDS uploads send their bytes.
+// needs hashes the provider takes (quickHashNames).
 func (d *BrokeredDriver) MayQuickUpload(tok *Token) bool {
-	return tok.QuickUpload && tok.Provider == providerSMH
+	_, ok := quickHashNames[tok.Provider]
+	return tok.QuickUpload && ok
+}
+
+// quickHashNames are the names the begin route takes a provider's quick-upload hashes under
+// (interfaces.md §5.2): the beginning's, sent first, then the whole file's, sent when the
+// function answers HashNeeded. Which hashes they are is the task's hash scheme (hashing.go).
+var quickHashNames = map[string][2]string{
+	providerSMH: {"beginningHash", "fullHash"}, // SHA-256 of the first MiB; the chained SHA-256
+	providerPDS: {"preHash", "sha1"},           // SHA-1 of the first KiB; of the whole file
 }
 
 // Providers whose data plane the brokered driver speaks: SMH's (COS) and PDS's (OSS), both
@@ -118,13 +126,14 @@ func (d *BrokeredDriver) Begin(ctx context.Context, tok *Token, spec *FileSpec, 
 	}
 	body := &beginBody{SpaceID: tok.SpaceID, Path: rel, Size: spec.Size, Conflict: spec.Conflict, PartSize: spec.PartSize,
 		Labels: spec.Labels, Meta: spec.Meta}
+	names := quickHashNames[tok.Provider]
 	if quick != nil && d.MayQuickUpload(tok) {
-		body.Hashes = map[string]string{"beginningHash": quick.Beginning}
+		body.Hashes = map[string]string{names[0]: quick.Beginning}
 	}
 	ans, err := d.do(ctx, "POST", tok, nil, "", "begin upload", body)
 	if smh.Code(err) == codeHashNeeded && len(body.Hashes) == 1 {
 		// The beginning matched a stored file: the full hash decides.
-		if body.Hashes["fullHash"], err = quick.Full(ctx); err != nil {
+		if body.Hashes[names[1]], err = quick.Full(ctx); err != nil {
 			return nil, nil, err
 		}
 		ans, err = d.do(ctx, "POST", tok, nil, "", "begin upload", body)

@@ -2,7 +2,6 @@ package engine
 
 import (
 	"context"
-	"encoding/hex"
 	"hash/fnv"
 	"strconv"
 	"sync"
@@ -18,9 +17,9 @@ const CheckpointVersion = 1
 // before trusting them, that the parts already sent still match the file.
 //
 // It is keyed by library, space, target path, file name, size and last-modified (its ID)
-// and holds the beginningHash: a stored checkpoint whose beginningHash differs from the
-// file's (its first MiB changed) is still the same upload slot, and is resumed with every
-// part verified (the changed part is sent again).
+// and holds the beginningHash (of its HashScheme): a stored checkpoint whose beginningHash
+// differs from the file's (its beginning changed) is still the same upload slot, and is
+// resumed with every part verified (the changed part is sent again).
 type Checkpoint struct {
 	V             int    `json:"v"`
 	ID            string `json:"id"`
@@ -37,8 +36,13 @@ type Checkpoint struct {
 	Options UploadOptions `json:"options"`
 	// PartSize of the session's parts.
 	PartSize int64 `json:"partSize"`
+	// HashScheme says which hashes BeginningHash and the full hash are (hashing.go): ""
+	// SMH's, "sha1" SHA-1s (PDS's).
+	HashScheme string `json:"hashScheme,omitempty"`
 	// Chain is the chained-hash state while the full hash is computed.
 	Chain *hashes.ChainState `json:"chain,omitempty"`
+	// SHA1 is the whole file's SHA-1 state (sha1sum, hex) while it is computed (scheme sha1).
+	SHA1 string `json:"sha1,omitempty"`
 	// Session is the server's upload task, once begun.
 	Session *Session `json:"session,omitempty"`
 	// Parts are the acknowledged parts with their CRC-64, in no particular order.
@@ -74,7 +78,7 @@ func checkpointID(library, space, path, name string, size, lastModified int64) s
 		h.Write([]byte(s))
 		h.Write([]byte{0})
 	}
-	return "cp-" + hex.EncodeToString(h.Sum(nil))
+	return "cp-" + hashes.Hex(h.Sum(nil))
 }
 
 // CheckpointStore keeps checkpoints: in memory natively, IndexedDB in the browser.

@@ -40,9 +40,10 @@ var pdsKey = sync.OnceValues(func() (*rsa.PrivateKey, error) { return rsa.Genera
 // in front of it (FERRY_PROVIDER=pds, JWT bearer). Both clocks run ahead together, so that
 // tickets expire while the function's assertions stay valid at the emulator.
 type pdsHarness struct {
-	srv   *pdsemu.Server
-	key   *rsa.PrivateKey
-	ahead atomic.Int64 // ns
+	srv    *pdsemu.Server
+	key    *rsa.PrivateKey
+	ahead  atomic.Int64 // ns
+	policy string       // the function's policy; "" is conformanceBrokeredPolicy
 }
 
 var _ drivertest.Harness = (*pdsHarness)(nil)
@@ -78,7 +79,11 @@ func (h *pdsHarness) PartSize() int64 { return engine.MiB }
 
 func (h *pdsHarness) Config(t *testing.T, o drivertest.ConfigOptions) engine.Config {
 	t.Helper()
-	pol, err := function.ParsePolicy(conformanceBrokeredPolicy)
+	policy := h.policy
+	if policy == "" {
+		policy = conformanceBrokeredPolicy
+	}
+	pol, err := function.ParsePolicy(policy)
 	if err != nil {
 		t.Fatal(err)
 	}

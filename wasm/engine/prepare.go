@@ -48,7 +48,8 @@ func (t *Task) prepare(ctx context.Context) (*Result, error) {
 	if err := t.takeLock(ctx, id); err != nil {
 		return nil, err
 	}
-	bh, err := t.beginningHash(ctx)
+	scheme := hashSchemeOf(tok)
+	bh, err := t.beginningHash(ctx, scheme)
 	if err != nil {
 		return nil, err
 	}
@@ -77,9 +78,9 @@ func (t *Task) prepare(ctx context.Context) (*Result, error) {
 	p := makePlan(t.src.Size(), e.opts)
 	cp := &Checkpoint{V: CheckpointVersion, ID: id, Driver: drv.Name(), Library: tok.LibraryID,
 		Space: tok.SpaceID, UserID: tok.UserID, Path: target, Name: t.src.Name(), Size: t.src.Size(),
-		LastModified: t.src.LastModified(), BeginningHash: bh, Options: t.opts, PartSize: p.partSize}
-	if stored != nil && stored.Session == nil && stored.Chain != nil && stored.BeginningHash == bh {
-		cp.Chain = stored.Chain // hashing goes on where it stopped
+		LastModified: t.src.LastModified(), BeginningHash: bh, HashScheme: scheme, Options: t.opts, PartSize: p.partSize}
+	if stored != nil && stored.Session == nil && stored.BeginningHash == bh && stored.HashScheme == scheme {
+		cp.Chain, cp.SHA1 = stored.Chain, stored.SHA1 // hashing goes on where it stopped
 	}
 	t.mu.Lock()
 	t.cp, t.plan, t.sess = cp, p, nil

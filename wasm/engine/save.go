@@ -3,7 +3,7 @@ package engine
 import "context"
 
 // saveCheckpoint writes the checkpoint when it holds something worth resuming (a session,
-// or a chained hash under way) and changed; unless forced, at most every CheckpointEvery.
+// or a full hash under way) and changed; unless forced, at most every CheckpointEvery.
 // A simple upload's session is kept too: a reload during its body would otherwise leave its
 // task open on the server for good. Failures to write are ignored: they cost a resume,
 // never the upload.
@@ -11,7 +11,7 @@ func (t *Task) saveCheckpoint(ctx context.Context, force bool) {
 	now := t.e.cfg.Clock.Now()
 	t.mu.Lock()
 	cp := t.cp
-	if cp == nil || (cp.Chain == nil && cp.Session == nil) || t.version == t.saved ||
+	if cp == nil || (cp.Chain == nil && cp.SHA1 == "" && cp.Session == nil) || t.version == t.saved ||
 		(!force && now.Sub(t.lastSave) < t.e.opts.CheckpointEvery) {
 		t.mu.Unlock()
 		return

@@ -149,3 +149,29 @@ func TestEnvelopeMatchesMarshalBinary(t *testing.T) {
 		t.Fatalf("MarshalBinary %x, envelope %x", got, want)
 	}
 }
+
+// TestMatchesCryptoSHA1: the package's own SHA-1 equals crypto/sha1 for every length around
+// the padding boundaries, written in two pieces cut anywhere, and the zero Digest too.
+func TestMatchesCryptoSHA1(t *testing.T) {
+	data := vectorData()[:300]
+	for n := range len(data) + 1 {
+		want := sha1.Sum(data[:n])
+		for _, cut := range []int{0, n / 3, n / 2, max(n-1, 0), n} {
+			var d sha1sum.Digest
+			d.Write(data[:cut])
+			d.Write(data[cut:n])
+			if got := d.Sum(); got != want || d.Sum() != want {
+				t.Fatalf("%d bytes cut at %d: %x, want %x", n, cut, got, want)
+			}
+		}
+	}
+	for _, n := range []int{1023, 1024, 1025} {
+		if got, want := sha1sum.PreHash(data[:0]), sha1.Sum(nil); got != want {
+			t.Fatalf("pre_hash of nothing %x, want %x", got, want)
+		}
+		big := vectorData()[:n]
+		if got, want := sha1sum.PreHash(big), sha1.Sum(big[:min(n, 1024)]); got != want {
+			t.Fatalf("pre_hash of %d bytes %x, want %x", n, got, want)
+		}
+	}
+}
