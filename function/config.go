@@ -61,8 +61,7 @@ const (
 // Config is everything the function needs. Adapters fill it with ConfigFromLookup; New
 // validates it and refuses to start on anything unsafe or unknown.
 type Config struct {
-	// Provider is the library service (FERRY_PROVIDER): "smh" (default), "pds" or "gokuai"
-	// (its admin operations only, for now).
+	// Provider is the library service (FERRY_PROVIDER): "smh" (default), "pds" or "gokuai".
 	Provider string
 	// PDS configures the PDS provider (FERRY_PROVIDER=pds); the SMH_* fields are then unused.
 	PDS PDSConfig

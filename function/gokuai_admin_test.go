@@ -154,10 +154,10 @@ func TestGokuaiAdminConfig(t *testing.T) {
 	for name, c := range map[string]struct {
 		provider, policy, want string
 	}{
-		"admin role with SMH":  {"smh", `{"roles":{"b":{"grants":[],"admin":["info"]}}}`, `"admin" is for`},
-		"unknown op":           {"gokuai", `{"roles":{"b":{"grants":[],"admin":["format_disk"]}}}`, "format_disk"},
-		"an upload role":       {"gokuai", `{"roles":{"u":{"grants":["begin_upload"]}}}`, "only admin roles"},
-		"base without /m-open": {"gokuai", gokuaiPolicy, "/m-open"},
+		"admin role with SMH":              {"smh", `{"roles":{"b":{"grants":[],"admin":["info"]}}}`, `"admin" is for`},
+		"unknown op":                       {"gokuai", `{"roles":{"b":{"grants":[],"admin":["format_disk"]}}}`, "format_disk"},
+		"an upload role without a library": {"gokuai", `{"roles":{"u":{"grants":["begin_upload"]}}}`, `names its "library"`},
+		"base without /m-open":             {"gokuai", gokuaiPolicy, "/m-open"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			env := map[string]string{

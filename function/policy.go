@@ -63,6 +63,12 @@ type Role struct {
 	// for these operations ("*": all) of the provider (Gokuai's library operations), and
 	// nothing else: no token, no upload.
 	Admin []string `json:"admin"`
+	// Library is the Gokuai library the role uploads into: an org_id, or "{member}" for
+	// the caller's personal library (FERRY_PROVIDER=gokuai only; config_gokuai.go).
+	Library string `json:"library"`
+	// LibraryCapacity is the capacity in bytes a "{member}" library is created with
+	// (-1: unlimited; 0: the service's default).
+	LibraryCapacity int64 `json:"libraryCapacity"`
 }
 
 // isAdmin reports whether the role is an admin (backend) role.
@@ -115,6 +121,8 @@ func ParsePolicy(s string) (*Policy, error) {
 		MaxOpen      *int      `json:"maxOpenUploads"`
 		QuotaBytes   *int64    `json:"quotaBytes"`
 		Admin        *[]string `json:"admin"`
+		Library      *string   `json:"library"`
+		LibraryCap   *int64    `json:"libraryCapacity"`
 	}
 	var raw struct {
 		Roles map[string]*rawRole `json:"roles"`
@@ -171,6 +179,12 @@ func ParsePolicy(s string) (*Policy, error) {
 		}
 		if rr.Admin != nil {
 			r.Admin = *rr.Admin
+		}
+		if rr.Library != nil {
+			r.Library = *rr.Library
+		}
+		if rr.LibraryCap != nil {
+			r.LibraryCapacity = *rr.LibraryCap
 		}
 		p.Roles[name] = r
 	}

@@ -2,9 +2,12 @@
 // §3). Every Gokuai call is signed with a shared secret, so none may be made in a browser:
 // the function holds the enterprise credentials and makes the calls.
 //
-// What it has today: the admin operations (the 21 library operations of seed 001) for the
-// host application's backend. Brokered uploads into a library come with the upload server
-// of shared/gokuai.
+// It serves the admin operations (the 21 library operations of seed 001) for the host
+// application's backend, and brokered uploads into a library (upload.go): the function
+// announces each file with create_file, signed with the library's credential after the
+// policy check, and opens its session on the upload server; the browser only PUTs the byte
+// ranges of the targets it is handed (upload_part, with no secret). Library credentials
+// come from bind and stay in the function (library.go).
 package gokuai
 
 import (
@@ -12,6 +15,7 @@ import (
 	"encoding/json"
 	"errors"
 	"slices"
+	"time"
 
 	"github.com/ferry-upload/ferry/function/provider"
 	"github.com/ferry-upload/ferry/shared/gokuai"
@@ -34,11 +38,36 @@ var reserved = []string{"client_id", "org_client_id", "dateline", "sign"}
 
 // Provider is the Gokuai provider.
 type Provider struct {
-	client *gokuai.Client // the enterprise credential (GOKUAI_CLIENT_ID / _SECRET)
+	client *gokuai.Client       // the enterprise credential (GOKUAI_CLIENT_ID / _SECRET)
+	roles  map[string]Library   // each browser role's library
+	creds  cache[int64, cred]   // org_id → its library credential (bind)
+	orgs   cache[string, int64] // JWT sub → its personal library's org_id
+	now    func() time.Time
+	// pauses are the waits between upload_finish calls while Gokuai assembles a file.
+	pauses []time.Duration
+	sleep  func(context.Context, time.Duration) error
 }
 
+// Option configures a Provider.
+type Option func(*Provider)
+
+// WithRoles names each browser role's library.
+func WithRoles(roles map[string]Library) Option { return func(p *Provider) { p.roles = roles } }
+
+// WithFinishPauses sets the waits between upload_finish calls answered 202 (assembling).
+func WithFinishPauses(d []time.Duration) Option { return func(p *Provider) { p.pauses = d } }
+
 // New returns the provider acting with the enterprise client.
-func New(client *gokuai.Client) *Provider { return &Provider{client: client} }
+func New(client *gokuai.Client, opts ...Option) *Provider {
+	p := &Provider{client: client, now: client.Now, pauses: finishPauses, sleep: sleepCtx}
+	if p.now == nil {
+		p.now = time.Now
+	}
+	for _, o := range opts {
+		o(p)
+	}
+	return p
+}
 
 func (p *Provider) Name() string    { return Name }
 func (p *Provider) Library() string { return p.client.ClientID }
@@ -74,8 +103,8 @@ func (p *Provider) Admin(ctx context.Context, op string, params map[string]strin
 	return out, nil
 }
 
-// upstream maps a Gokuai failure: the caller's mistakes to 400/403/404, the rest to 502,
-// with Gokuai's stable code beside.
+// upstream maps a Gokuai failure of an admin operation: the caller's mistakes to
+// 400/403/404, the rest to 502, with Gokuai's stable code beside.
 func upstream(op string, err error) error {
 	var ge *gokuai.Error
 	if !errors.As(err, &ge) {
