@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"errors"
+	"strconv"
 
 	"github.com/ferry-upload/ferry/shared/msgf"
 	"github.com/ferry-upload/ferry/shared/smh"
@@ -107,6 +108,19 @@ func AsError(err error) *Error {
 
 // errNetwork marks a transport failure of a part (no answer).
 var errNetwork = errors.New("network error")
+
+// partNetworkError is a part's transport failure; it is errNetwork for errors.Is (the cause
+// is only quoted, as the data plane's transport errors carry nothing to act on).
+type partNetworkError struct {
+	part int
+	err  error
+}
+
+func (e *partNetworkError) Error() string {
+	return "network error: part " + strconv.Itoa(e.part) + ": " + e.err.Error()
+}
+
+func (e *partNetworkError) Unwrap() error { return errNetwork }
 
 // errStalled is the cause of a part attempt the watchdog aborted.
 var errStalled = errors.New("part stalled: no progress")

@@ -2,7 +2,6 @@ package engine
 
 import (
 	"context"
-	"fmt"
 	"sync"
 	"time"
 
@@ -177,7 +176,7 @@ func (t *Task) put(ctx context.Context, tok *Token, n int, sess *Session, off, s
 		case context.Cause(pctx) == errStalled:
 			return PartAck{}, errStalled
 		}
-		return PartAck{}, fmt.Errorf("%w: part %d: %v", errNetwork, n, err)
+		return PartAck{}, &partNetworkError{part: n, err: err}
 	}
 	ack, err := d.PartDone(sess, resp)
 	if err == nil {
