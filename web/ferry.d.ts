@@ -90,6 +90,8 @@ declare global {
     partSize?: number;
     /** Quick upload by hash for files of 1 MiB and more. Default true. */
     quickUpload?: boolean;
+    /** "local": read every part in the page and check its CRC-64 against the data plane's answer. By default a part's CRC-64 is the one the data plane answers (checked at completion; a resume still checks kept parts against the local file). */
+    verify?: "local";
   }
 
   /** The error `task.done` rejects with when a task fails or is canceled. */

@@ -758,6 +758,7 @@ class Client {
       parallelFiles: options.parallelFiles,
       partSize: options.partSize,
       quickUpload: options.quickUpload !== false,
+      verify: options.verify === "local" ? "local" : undefined,
       baseUrl: BASE,
       origin: location.origin,
     };

@@ -110,6 +110,19 @@ window.bench = (() => {
   async function put(t, body) {
     await (await ok(await fetch(t.url, { method: t.method, headers: t.headers, body }), `PUT part ${t.part}`)).arrayBuffer();
   }
+  // putXHR is put through XMLHttpRequest, as Ferry's engine sends parts (for upload
+  // progress): the plain-XHR baseline shows what XHR itself costs beside fetch.
+  function putXHR(t, body) {
+    return new Promise((resolve, reject) => {
+      const x = new XMLHttpRequest();
+      x.open(t.method, t.url, true);
+      for (const [k, v] of Object.entries(t.headers || {})) x.setRequestHeader(k, v);
+      x.upload.onprogress = () => {}; // as Ferry: a progress listener on the upload
+      x.onload = () => (x.status >= 200 && x.status < 300 ? resolve() : reject(new Error(`PUT part ${t.part}: HTTP ${x.status}`)));
+      x.onerror = () => reject(new Error(`PUT part ${t.part}: network error`));
+      x.send(body);
+    });
+  }
   async function complete(uploads, id, crc, size) {
     const a = await call(`${uploads}/${id}/complete`, { crc64: crc }, "complete");
     if (!a.file || Number(a.file.size) !== size) throw new Error(`complete: want a file of ${size} bytes: ${JSON.stringify(a)}`);
@@ -145,8 +158,9 @@ window.bench = (() => {
   // PUT the parts (Blob slices of the picked file, as fetch bodies) `concurrency` at a time
   // to their targets, asking the function for the targets the begin answer did not carry
   // (64 parts per request), complete with the file's CRC-64 (computed beforehand: the
-  // baseline reads each byte once, to send it).
-  async function plainMultipart(i, path, partSize, concurrency, crc) {
+  // baseline reads each byte once, to send it). viaXHR sends the parts by XMLHttpRequest;
+  // "read" reads each part into a reused buffer first and sends those bytes.
+  async function plainMultipart(i, path, partSize, concurrency, crc, viaXHR) {
     const file = picked()[i];
     const t0 = performance.now();
     const uploads = await brokeredToken();
@@ -168,14 +182,49 @@ window.bench = (() => {
       return targets.get(k);
     };
     let next = 1;
+    const bufs = []; // reused part buffers (viaXHR "read")
     const worker = async () => {
       while (next <= upload.parts) {
         const t = await targetOf(next++);
-        await put(t, file.slice(t.offset, t.offset + t.length));
+        let body = file.slice(t.offset, t.offset + t.length);
+        if (viaXHR === "read") { // what verify: "local" does: read the part, send the bytes read
+          const buf = bufs.pop() || new Uint8Array(partSize);
+          const view = buf.subarray(0, t.length);
+          view.set(new Uint8Array(await body.arrayBuffer()));
+          try { await putXHR(t, view); } finally { bufs.push(buf); }
+          continue;
+        }
+        await (viaXHR ? putXHR : put)(t, body);
       }
     };
     await Promise.all(Array.from({ length: concurrency }, worker));
     await complete(uploads, upload.id, crc, file.size);
+    return { ms: performance.now() - t0 };
+  }
+
+  // tusUpload: the peer a user might pick instead of Ferry: tus-js-client (loaded from
+  // tus.min.js beside this page) to tusd, 4 partial uploads in flight (tus concatenation),
+  // each sent in 8 MiB PATCH requests, as Ferry sends 4 parts of 8 MiB at a time.
+  async function tusUpload(i, endpoint, chunkSize, parallel) {
+    if (!window.tus) {
+      await new Promise((resolve, reject) => {
+        const s = document.createElement("script");
+        s.src = "tus.min.js";
+        s.onload = resolve;
+        s.onerror = () => reject(new Error("tus.min.js did not load"));
+        document.head.appendChild(s);
+      });
+    }
+    const file = picked()[i];
+    const t0 = performance.now();
+    await new Promise((resolve, reject) => {
+      const up = new window.tus.Upload(file, {
+        endpoint, chunkSize, parallelUploads: parallel, retryDelays: [],
+        storeFingerprintForResuming: false, metadata: { filename: file.name },
+        onError: reject, onSuccess: resolve,
+      });
+      up.start();
+    });
     return { ms: performance.now() - t0 };
   }
 
@@ -222,5 +271,5 @@ window.bench = (() => {
     };
   }
 
-  return { loadFerry, newClient, ferryUpload, ferryMany, plainMany, plainMultipart, plainHash, longTasks, count: () => picked().length };
+  return { loadFerry, newClient, ferryUpload, ferryMany, plainMany, plainMultipart, plainHash, tusUpload, longTasks, count: () => picked().length };
 })();

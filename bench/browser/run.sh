@@ -23,7 +23,7 @@ cleanup_browser() {
   local p
   for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
   for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
-  rm -rf "$files"
+  rm -rf "$files" "$WORK/tusd-data"
 }
 trap cleanup_browser EXIT
 
@@ -63,6 +63,29 @@ wait_http "$EMU_MEM/_emulator/healthz" 30 || { echo "the in-memory emulator did 
 devserver memory "$EMU_MEM"
 URL_MEM=$DEV_URL
 
+# The tus peer (figure 1d): tusd from its own module (bench/tusd: tusd stays out of Ferry's
+# go.mod) and tus-js-client from the npm registry, installed into WORK. Either failing
+# leaves the figure "not measured" with the reason; the other figures go on.
+TUSD_URL="" TUSD_WHY=""
+TUS_VERSION=4.3.1
+if ! (cd bench/tusd && go build -o "$BIN/tusd" .) >"$WORK/tusd-build.log" 2>&1; then
+  TUSD_WHY="bench/tusd did not build (github.com/tus/tusd/v2 from the Go module proxy): $(tail -n 1 "$WORK/tusd-build.log")"
+elif ! npm install --no-audit --no-fund --loglevel=error --prefix "$WORK/tus" "tus-js-client@$TUS_VERSION" >"$WORK/tus-npm.log" 2>&1; then
+  TUSD_WHY="npm install tus-js-client@$TUS_VERSION failed: $(tail -n 1 "$WORK/tus-npm.log")"
+else
+  ln -s "$WORK/tus/node_modules/tus-js-client/dist/tus.min.js" "$site/"
+  tport=$(free_port)
+  "$BIN/tusd" -addr "127.0.0.1:$tport" -dir "$WORK/tusd-data" >"$WORK/tusd.log" 2>&1 &
+  pids+=($!)
+  if wait_http "http://127.0.0.1:$tport/healthz" 30; then
+    TUSD_URL="http://127.0.0.1:$tport"
+  else
+    TUSD_WHY="tusd did not start: $(tail -n 1 "$WORK/tusd.log")"
+  fi
+fi
+TUSD_VERSION=$(awk '$1 == "require" && $2 == "github.com/tus/tusd/v2" { print $3 } $1 == "github.com/tus/tusd/v2" { print $2 }' bench/tusd/go.mod | head -n 1)
+
+BENCH_TUSD=$TUSD_URL BENCH_TUSD_WHY=$TUSD_WHY BENCH_TUS_VERSION=$TUS_VERSION BENCH_TUSD_VERSION=$TUSD_VERSION \
 BENCH_URL=$URL BENCH_EMULATOR=$EMU BENCH_URL_MEM=$URL_MEM BENCH_EMULATOR_MEM=$EMU_MEM \
   BENCH_FILES=$files BENCH_OUT=$PARTS BENCH_WEB=web BENCH_CRC64=$BIN/crc64 \
   BENCH_RUNS=${FERRY_BENCH_RUNS:-} BENCH_MEM_RUNS=${FERRY_BENCH_MEM_RUNS:-} \

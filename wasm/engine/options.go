@@ -20,6 +20,9 @@ const (
 	DefaultCheckpointEvery  = time.Second
 )
 
+// VerifyLocal is the Verify value that checks every part's bytes locally.
+const VerifyLocal = "local"
+
 // Options tune the engine. The zero value means every default.
 type Options struct {
 	// Concurrency is the number of parts in flight in total, across all files (default 4).
@@ -40,6 +43,15 @@ type Options struct {
 	// then never occupy part-sized Go memory. Otherwise (native) each part is read once into
 	// a pooled part buffer, checksummed and sent from it.
 	StreamParts bool
+	// Verify says where a streamed part's CRC-64 comes from. "" (the default): from the data
+	// plane's answer to the part, so the file is not read for it (the checkpoint records that
+	// CRC-64, a resume verifies kept parts against the local file, and the complete checks the
+	// whole); a data plane that answers none gets the part read and checksummed locally.
+	// VerifyLocal: every part is read once into its slot's buffer and checksummed, then sent
+	// (streaming, as the source's slice) and the data plane's answer must match: proof that
+	// it received the bytes checked. Without StreamParts every part is read, checked and sent
+	// from the buffer anyway.
+	Verify string
 	// Retry is the backoff policy for network errors, 5xx and 429.
 	Retry Backoff
 	// StallTimeout aborts and retries a part attempt that sent no byte and got no answer for

@@ -3,9 +3,11 @@ package engine
 import (
 	"context"
 	"errors"
+	"slices"
 	"time"
 
 	"github.com/ferry-upload/ferry/shared/hashes"
+	"github.com/ferry-upload/ferry/shared/smh"
 )
 
 // run works for the task until it is stored, paused, failed or canceled, then frees its
@@ -76,11 +78,82 @@ func (t *Task) flow(ctx context.Context) (*Result, error) {
 		}
 	}
 	t.setState(StateUploading)
-	if err := t.sendParts(ctx); err != nil {
+	if err := t.sendParts(ctx, false); err != nil {
 		return nil, err
 	}
 	t.setState(StateConfirming)
-	return t.confirm(ctx)
+	res, err := t.confirm(ctx)
+	if err != nil && !t.readsParts() && crcRefused(err) {
+		// The parts' CRC-64 came from the data plane's answers, and the stored bytes may not
+		// combine to them: check every part against the local file, send those that differ
+		// again (read and checked locally this time) and complete once more.
+		return t.recheck(ctx)
+	}
+	return res, err
+}
+
+// crcRefused reports whether a complete's refusal may be the CRC-64's: SMH's BadCrc64, or
+// the token function's InvalidRequest, which it answers for the provider's mismatch (the
+// provider's code rides beside it, unread by the engine).
+func crcRefused(err error) bool {
+	c := Code(err)
+	return c == smh.CodeBadCrc64 || c == "InvalidRequest"
+}
+
+// recheck verifies every acknowledged part against the local file after the complete
+// refused their combined CRC-64, sends again the parts that differ, checked locally, and
+// completes again. A refusal that persists is a ChecksumMismatch.
+func (t *Task) recheck(ctx context.Context) (*Result, error) {
+	t.setState(StateUploading)
+	if err := t.dropMismatched(ctx); err != nil {
+		return nil, err
+	}
+	if err := t.sendParts(ctx, true); err != nil {
+		return nil, err
+	}
+	t.setState(StateConfirming)
+	res, err := t.confirm(ctx)
+	if Code(err) == smh.CodeBadCrc64 {
+		return nil, &Error{Code: CodeChecksumMismatch, Message: "the data plane's stored bytes do not have the file's CRC-64", Err: err}
+	}
+	return res, err
+}
+
+// dropMismatched un-acknowledges every part whose recorded CRC-64 differs from the local
+// file's bytes.
+func (t *Task) dropMismatched(ctx context.Context) error {
+	buf, err := t.e.blocks.get(ctx, hashes.BlockSize)
+	if err != nil {
+		return err
+	}
+	defer t.e.blocks.put(buf)
+	t.mu.Lock()
+	p, recs := t.plan, slices.Clone(t.cp.Parts)
+	t.cp.Confirming = false
+	t.mu.Unlock()
+	var kept []PartRecord
+	for _, r := range recs {
+		off, size := p.span(r.N)
+		crc, err := t.crcRange(ctx, off, size, buf)
+		if err != nil {
+			return err
+		}
+		if crc == r.CRC64 && size == r.Size {
+			kept = append(kept, r)
+			continue
+		}
+		t.mu.Lock()
+		delete(t.acked, r.N)
+		delete(t.crcs, r.N)
+		t.prog.acked -= r.Size
+		t.mu.Unlock()
+	}
+	t.mu.Lock()
+	t.cp.Parts = kept
+	t.version++
+	t.mu.Unlock()
+	t.saveCheckpoint(ctx, true)
+	return nil
 }
 
 // finish settles the task after a run: done or rapid (the checkpoint goes), canceled (the
@@ -337,18 +410,7 @@ func (t *Task) confirm(ctx context.Context) (*Result, error) {
 	})
 	return res, err
 }
-func (t *Task) wholeCRCLocked() uint64 {
-	var crc uint64
-	for n := t.plan.first(); n <= t.plan.last(); n++ {
-		_, size := t.plan.span(n)
-		if n == t.plan.first() {
-			crc = t.crcs[n]
-			continue
-		}
-		crc = hashes.CombineCRC64(crc, t.crcs[n], size)
-	}
-	return crc
-}
+func (t *Task) wholeCRCLocked() uint64 { return combineParts(t.plan, t.crcs) }
 
 // abort deletes the server task of a canceled upload (best effort).
 func (t *Task) abort(ctx context.Context) {

@@ -115,6 +115,7 @@ class Client {
       parallelFiles: options.parallelFiles,
       partSize: options.partSize,
       quickUpload: options.quickUpload !== false,
+      verify: options.verify === "local" ? "local" : undefined,
       baseUrl: BASE,
       origin: location.origin,
     };

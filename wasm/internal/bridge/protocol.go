@@ -33,7 +33,8 @@ type ClientConfig struct {
 	Concurrency   int    `json:"concurrency"`
 	ParallelFiles int    `json:"parallelFiles"`
 	PartSize      int64  `json:"partSize"`
-	QuickUpload   *bool  `json:"quickUpload"` // default true
+	QuickUpload   *bool  `json:"quickUpload"`      // default true
+	Verify        string `json:"verify,omitempty"` // "local": every part read and checked in the page
 	SpaceID       string `json:"spaceId,omitempty"`
 	ClientID      string `json:"clientId,omitempty"`
 	SessionID     string `json:"sessionId,omitempty"`
@@ -44,7 +45,7 @@ type ClientConfig struct {
 // Options are the engine options the config asks for.
 func (c *ClientConfig) Options() engine.Options {
 	return engine.Options{Concurrency: c.Concurrency, ParallelFiles: c.ParallelFiles, PartSize: c.PartSize,
-		DisableQuickUpload: c.QuickUpload != nil && !*c.QuickUpload}
+		DisableQuickUpload: c.QuickUpload != nil && !*c.QuickUpload, Verify: c.Verify}
 }
 
 // Messages from the worker. Each carries "v" and "type".

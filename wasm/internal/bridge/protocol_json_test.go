@@ -41,6 +41,7 @@ func TestProtocolMatchesEncodingJSON(t *testing.T) {
 	}
 	for _, in := range []string{
 		`{"type":"init","id":1,"config":{"tokenUrl":"https://f/v1/token","credentials":"include","concurrency":4,"parallelFiles":2,"partSize":8388608,"quickUpload":false,"spaceId":"s","clientId":"c","sessionId":"x","baseUrl":"b","origin":"o"}}`,
+		`{"type":"init","config":{"tokenUrl":"u","verify":"local"}}`,
 		`{"type":"upload","taskId":"t1","options":{"path":"dir/","conflict":"rename","labels":["a"],"meta":{"k":"v"}}}`,
 		`{"type":"headers","id":3,"headers":{"Authorization":"Bearer t","X-N":"1"}}`,
 		`{"type":"headers","id":3,"error":{"code":"Unauthenticated","message":"no","status":401}}`,
@@ -50,5 +51,18 @@ func TestProtocolMatchesEncodingJSON(t *testing.T) {
 		`{"headers":{"a":1}}`, `[]`, `null`, `{`, ``,
 	} {
 		jsonxtest.Unmarshal(t, (*Incoming)(nil), in)
+	}
+}
+
+// TestVerifyOption: Ferry.create's verify reaches the engine's options.
+func TestVerifyOption(t *testing.T) {
+	for _, c := range []struct{ in, want string }{{`{"tokenUrl":"u","verify":"local"}`, engine.VerifyLocal}, {`{"tokenUrl":"u"}`, ""}} {
+		var cfg ClientConfig
+		if err := jsonx.Unmarshal([]byte(c.in), &cfg); err != nil {
+			t.Fatal(err)
+		}
+		if got := cfg.Options().Verify; got != c.want {
+			t.Fatalf("%s: Verify %q, want %q", c.in, got, c.want)
+		}
 	}
 }

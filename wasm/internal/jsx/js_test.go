@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -223,6 +224,7 @@ globalThis.XMLHttpRequest = class {
   abort() { this.aborted = true; if (this.onabort) this.onabort({}); }
   send(body) {
     this.body = body;
+    if (body instanceof Uint8Array) this.sent = Array.from(body); // XHR copies a typed array at send
     if (mode === "hang") return;
     setTimeout(() => {
       if (mode === "error") return this.onerror({});
@@ -304,6 +306,34 @@ func TestXHRSender(t *testing.T) {
 	fakeXHR(t, "ok") // a source that is not a Blob: its bytes are the body
 	if _, err := (XHRSender{}).SendPart(ctx(t), &engine.PartRequest{URL: "http://cos/o", Source: &engine.BytesSource{Data: data}, Body: data, Length: 1000}); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestXHRSenderBody: bytes the engine read (Verify "local") are sent instead of the Blob
+// slice, through a typed array that the next part reuses.
+func TestXHRSenderBody(t *testing.T) {
+	data := make([]byte, 1000)
+	rand.Read(data)
+	b := newFile(t, data, "x.bin")
+	fakeXHR(t, "ok")
+	for i, part := range [][]byte{data[:600], data[600:]} {
+		if _, err := (XHRSender{}).SendPart(ctx(t), &engine.PartRequest{URL: "http://cos/o", Source: b, Offset: int64(600 * i),
+			Length: int64(len(part)), Body: part}); err != nil {
+			t.Fatal(err)
+		}
+		x := js(t, "return globalThis.__xhr["+strconv.Itoa(i)+"]")
+		body, _ := x.Get("body")
+		if ok, _ := IsBlob(body); ok {
+			t.Fatalf("part %d: the Blob slice was sent, not the bytes read", i)
+		}
+		sent, _ := x.Get("sent")
+		got, err := bytesOf(js(t, "return Uint8Array.from(arguments[0])", sent))
+		if err != nil || !bytes.Equal(got, part) {
+			t.Fatalf("part %d: sent %d bytes, want the %d read (%v)", i, len(got), len(part), err)
+		}
+	}
+	if same, _ := js(t, "return globalThis.__xhr[0].body.buffer === globalThis.__xhr[1].body.buffer").Bool(); !same {
+		t.Fatal("the second part's body did not reuse the first one's buffer")
 	}
 }
 

@@ -5,6 +5,7 @@ package jsx
 import (
 	"context"
 	"errors"
+	"sync"
 	"sync/atomic"
 
 	"github.com/hack-pad/safejs"
@@ -26,7 +27,7 @@ type xhrOutcome struct {
 }
 
 func (XHRSender) SendPart(ctx context.Context, req *engine.PartRequest) (*engine.PartResponse, error) {
-	body, err := partBody(req)
+	body, release, err := partBody(req)
 	if err != nil {
 		return nil, err
 	}
@@ -99,7 +100,9 @@ func (XHRSender) SendPart(ctx context.Context, req *engine.PartRequest) (*engine
 			return nil, err
 		}
 	}
-	if _, err := xhr.Call("send", body); err != nil {
+	_, err = xhr.Call("send", body)
+	release() // sent: the request holds its own copy of a typed-array body
+	if err != nil {
 		return nil, err
 	}
 	for {
@@ -120,16 +123,67 @@ func (XHRSender) SendPart(ctx context.Context, req *engine.PartRequest) (*engine
 	}
 }
 
-// partBody is the Blob slice of the part, or (a source that is not a Blob) its bytes.
-func partBody(req *engine.PartRequest) (any, error) {
-	if b, ok := req.Source.(*Blob); ok {
-		return b.Slice(req.Offset, req.Offset+req.Length)
-	}
+// partBody is the bytes the engine read and checked when it gives them (Verify "local"),
+// copied into a reused JavaScript buffer; else the Blob slice of the part. done gives the
+// buffer back: XMLHttpRequest copies a typed-array body when send is called.
+func partBody(req *engine.PartRequest) (body any, done func(), err error) {
+	done = func() {}
 	if req.Body != nil || req.Length == 0 {
-		return toUint8Array(req.Body)
+		u, err := bodies.get(len(req.Body))
+		if err != nil {
+			return nil, done, err
+		}
+		if _, err := safejs.CopyBytesToJS(u, req.Body); err != nil {
+			return nil, done, err
+		}
+		return u, func() { bodies.put(u) }, nil
 	}
-	return nil, errors.New("jsx: a part from a source that is not a Blob needs its bytes")
+	if b, ok := req.Source.(*Blob); ok {
+		v, err := b.Slice(req.Offset, req.Offset+req.Length)
+		return v, done, err
+	}
+	return nil, done, errors.New("jsx: a part from a source that is not a Blob needs its bytes")
 }
+
+// bodies are reused part bodies, at most one per part slot in flight: a new typed array per
+// part would leave part-sized garbage for V8 to collect late (the renderer's memory grows).
+var bodies = &jsBuffers{}
+
+type jsBuffers struct {
+	mu   sync.Mutex
+	free []safejs.Value
+}
+
+// get returns a Uint8Array of n bytes: a view on a free buffer large enough, or a new one.
+func (p *jsBuffers) get(n int) (safejs.Value, error) {
+	p.mu.Lock()
+	for i, u := range p.free {
+		buf, err := u.Get("buffer")
+		if err != nil {
+			continue
+		}
+		size, err := getNumber(buf, "byteLength")
+		if err != nil || int(size) < n {
+			continue
+		}
+		p.free = append(p.free[:i], p.free[i+1:]...)
+		p.mu.Unlock()
+		return construct("Uint8Array", buf, 0, n)
+	}
+	p.mu.Unlock()
+	return construct("Uint8Array", n)
+}
+
+func (p *jsBuffers) put(u safejs.Value) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if len(p.free) < maxFreeBodies {
+		p.free = append(p.free, u)
+	}
+}
+
+// maxFreeBodies bounds the buffers kept: the engine's default concurrency.
+const maxFreeBodies = engine.DefaultConcurrency
 
 func xhrResponse(xhr safejs.Value) *engine.PartResponse {
 	status, _ := getNumber(xhr, "status")
