@@ -30,6 +30,9 @@ func Parse(b []byte) (Value, error) {
 type parser struct {
 	b []byte
 	i int
+	// quoteEscape accepts \' in strings: encoding/json's unquote does, for the string inside a
+	// ",string" member (its scanner refuses it everywhere else).
+	quoteEscape bool
 }
 
 func (p *parser) fail(msg string) *Error { return &Error{Offset: p.i, Msg: msg} }
@@ -238,6 +241,11 @@ func (p *parser) str() (string, error) {
 			p.i++
 			switch e := p.b[p.i]; e {
 			case '"', '\\', '/':
+				out = append(out, e)
+			case '\'':
+				if !p.quoteEscape {
+					return "", p.fail("invalid escape")
+				}
 				out = append(out, e)
 			case 'b':
 				out = append(out, '\b')

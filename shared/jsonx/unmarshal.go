@@ -316,7 +316,7 @@ func (d *decoder) object(jv Value, v reflect.Value) error {
 
 // unquote decodes item, which must be exactly one JSON string.
 func unquote(item []byte) (string, bool) {
-	p := parser{b: item}
+	p := parser{b: item, quoteEscape: true}
 	if len(item) == 0 || item[0] != '"' {
 		return "", false
 	}
