@@ -252,8 +252,9 @@ func TestGokuaiBrokeredUpload(t *testing.T) {
 			a := g.begin("alice", "uploader", "/"+name, data, extra)
 			var file map[string]any
 			if c.size == 0 {
-				// Nothing to send: the function finishes the upload at once.
+				// Nothing to send: the function finishes the upload at once (not a quick upload).
 				require.Equal(t, 200, a.Status, "%s", a.Body)
+				assert.Equal(t, false, a.JSON["rapid"])
 				file = a.JSON["file"].(map[string]any)
 			} else {
 				require.Equal(t, 201, a.Status, "%s", a.Body)
@@ -570,4 +571,22 @@ func TestGokuaiBrokeredConcurrent(t *testing.T) {
 		assert.Len(t, g.files(int64(g.personal(m).MountID)), 2, m)
 	}
 	assert.Len(t, g.files(gokuaiemu.DevMountID), 6)
+}
+
+// TestGokuaiBrokeredHashMismatch: bytes that are not the file whose SHA-1 began the upload
+// are refused at complete as the neutral ChecksumMismatch, Gokuai's code beside it; Gokuai
+// dropped the upload, so it is gone.
+func TestGokuaiBrokeredHashMismatch(t *testing.T) {
+	g := newGokuaiFlow(t)
+	data := pattern(3000, 7)
+	a := g.begin("alice", "uploader", "/m.bin", data, "")
+	require.Equal(t, 201, a.Status, "%s", a.Body)
+	up := a.JSON["upload"].(map[string]any)
+	other := pattern(3000, 8)
+	g.send(g.allTargets("alice", "uploader", up), other)
+	c := g.complete("alice", "uploader", up["id"].(string), other)
+	assert.Equal(t, 400, c.Status, "%s", c.Body)
+	assert.Equal(t, "ChecksumMismatch", c.code())
+	assert.Equal(t, "FileHashMismatch", c.JSON["providerCode"])
+	assert.Equal(t, "UploadNotFound", g.do("GET", "/v1/uploads/"+up["id"].(string), "alice", "uploader", "").code())
 }

@@ -273,3 +273,21 @@ func TestPDSExpiry(t *testing.T) {
 	require.Equal(t, 200, c.Status, "%s", c.Body)
 	assert.Equal(t, sha256Hex(data), p.stored("hana")["/users/hana/e/x.bin"])
 }
+
+// TestPDSChecksumMismatch: a complete whose CRC-64 is not the parts' is the neutral
+// ChecksumMismatch (the browser re-checks its parts on it), PDS's code beside it; the
+// upload stays open, and the right CRC-64 completes it.
+func TestPDSChecksumMismatch(t *testing.T) {
+	p := newPDSFlow(t, "")
+	data := payload(1000)
+	a := p.begin("ivy", "c.bin", int64(len(data)), "")
+	require.Equal(t, 201, a.Status, "%s", a.Body)
+	p.put(a, data)
+	id := a.JSON["upload"].(map[string]any)["id"].(string)
+	c := p.complete("ivy", id, payload(999))
+	assert.Equal(t, 400, c.Status, "%s", c.Body)
+	assert.Equal(t, "ChecksumMismatch", c.code())
+	assert.Equal(t, "InvalidParameterNotMatch.Crc64Hash", c.JSON["providerCode"])
+	c = p.complete("ivy", id, data)
+	require.Equal(t, 200, c.Status, "%s", c.Body)
+}

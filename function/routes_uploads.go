@@ -103,9 +103,12 @@ func (h *handler) postUploads(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return err
 		}
-		l.add(slog.Bool("rapid", true))
+		// Rapid: stored from the hashes. A 0-byte file stored at once (Gokuai's, which has
+		// nothing to send) was not.
+		rapid := spec.Size > 0
+		l.add(slog.Bool("rapid", rapid))
 		h.notifyStored(c, f)
-		writeJSON(w, http.StatusOK, map[string]any{"file": f, "rapid": true})
+		writeJSON(w, http.StatusOK, map[string]any{"file": f, "rapid": rapid})
 		return nil
 	}
 	t := &Ticket{Provider: h.provider.Name(), Library: h.provider.Library(), Space: c.Space, Subject: c.Subject,

@@ -25,8 +25,8 @@ var neutral = map[string]struct {
 }{
 	gokuai.CodeFileExists:       {provider.CodeAlreadyExists, 409, "a file or folder of that name exists there (or a folder on the path is a file)"},
 	gokuai.CodeCapacityExceeded: {provider.CodeQuotaExceeded, 403, "the library's capacity would be exceeded"},
-	gokuai.CodeFileHashMismatch: {provider.CodeInvalidRequest, 400, "the bytes sent are not the file whose SHA-1 began the upload (Gokuai dropped it)"},
-	gokuai.CodeChecksumMismatch: {provider.CodeInvalidRequest, 400, "a part's CRC-32 does not match its bytes"},
+	gokuai.CodeFileHashMismatch: {provider.CodeChecksumMismatch, 400, "the bytes sent are not the file whose SHA-1 began the upload (Gokuai dropped it)"},
+	gokuai.CodeChecksumMismatch: {provider.CodeChecksumMismatch, 400, "a part's CRC-32 does not match its bytes"},
 }
 
 // fileError maps a failure of a brokered upload's call: the shared words where Gokuai has

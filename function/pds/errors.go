@@ -16,6 +16,8 @@ var neutral = map[string]struct {
 	"QuotaExhausted.Drive":   {provider.CodeQuotaExceeded, 403},
 	"InvalidParameter.Name":  {provider.CodeInvalidPath, 400},
 	"NotAFolder":             {provider.CodeInvalidPath, 400},
+	// complete's crc64_hash is not the parts'.
+	"InvalidParameterNotMatch.Crc64Hash": {provider.CodeChecksumMismatch, 400},
 }
 
 // upstream maps a PDS failure to the answer: the shared words where PDS has one, else

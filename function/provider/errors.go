@@ -23,6 +23,10 @@ const (
 	CodeQuotaExceeded  = "QuotaExceeded"  // 403: the library's or space's quota is used up
 	CodeInvalidPath    = "InvalidPath"    // 400: the service refuses the name or depth of the path
 	CodeTypeNotAllowed = "TypeNotAllowed" // 400: the service refuses the file's type
+	// 400: the bytes the provider holds do not have the checksum the upload was completed
+	// with (a part's CRC-64, the file's CRC-64 or SHA-1): the browser checks its parts
+	// against the file and sends again those that differ, or begins afresh.
+	CodeChecksumMismatch = "ChecksumMismatch"
 )
 
 // Error is the function's one error type: a stable code, the HTTP status it is answered

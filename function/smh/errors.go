@@ -43,6 +43,7 @@ var neutralCodes = map[string]struct {
 	"EmptyFileName":                 {provider.CodeInvalidPath, http.StatusBadRequest},
 	"ExtnameNotAllowed":             {provider.CodeTypeNotAllowed, http.StatusBadRequest},
 	"FileTypeNotMatched":            {provider.CodeTypeNotAllowed, http.StatusBadRequest},
+	"BadCrc64":                      {provider.CodeChecksumMismatch, http.StatusBadRequest},
 }
 
 // Upstream maps an SMH failure during op to the answer: the caller's mistakes to

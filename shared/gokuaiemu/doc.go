@@ -4,8 +4,9 @@
 // library credentials, the operation log); the library file API a brokered upload needs
 // under POST /m-open/1/file/ (create_file with SHA-1 instant upload, info, del,
 // create_folder), signed with a library credential; the upload server under /m-upload/
-// (upload_init, upload_req, upload_part, upload_finish, upload_abort) on the kit's data
-// plane; and the test-control API under /_emulator/ (files: path, size, sha256 and sha1
+// (upload_init, upload_req, upload_part, upload_finish, upload_abort), upload_part on the
+// kit's data plane (the bytes; what a browser sends in a brokered upload), the other four
+// on its control plane (what the token function calls); and the test-control API under /_emulator/ (files: path, size, sha256 and sha1
 // of a mount's files; uploads: its announced, unfinished uploads with the bytes held).
 //
 // An upload: create_file (signed; filehash and filesize are sent but not signed) answers

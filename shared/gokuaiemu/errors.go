@@ -7,7 +7,7 @@ import (
 
 	"github.com/ferry-upload/ferry/shared/emukit"
 	"github.com/ferry-upload/ferry/shared/gokuai"
-	gkup "github.com/ferry-upload/ferry/shared/gokuai/upload"
+	gkup "github.com/ferry-upload/ferry/shared/gokuai/wire"
 )
 
 // Errors carry the client's stable codes (shared/gokuai); WriteError renders them in

@@ -49,22 +49,28 @@ func (p provider) Reset() error {
 }
 
 // Expire: Gokuai has no tokens (a sign lives as long as its dateline's window, which the
-// emulator's clock moves); uploads=true ends every announced upload and session now.
-func (p provider) Expire(_, uploads bool) (int, int, error) {
-	if !uploads {
-		return 0, 0, nil
-	}
-	n := 0
+// emulator's clock moves); what stands for them are the library credentials bind hands
+// out, so tokens=true revokes every one (calls signed with them are refused, as after
+// unbind). uploads=true ends every announced upload and session now.
+func (p provider) Expire(tokens, uploads bool) (int, int, error) {
+	nt, nu := 0, 0
 	err := p.e.kit.Update(func() error {
+		if tokens {
+			nt = len(p.e.st.Bindings)
+			clear(p.e.st.Bindings)
+		}
+		if !uploads {
+			return nil
+		}
 		for _, u := range p.e.st.Uploads {
 			if !u.Done && !p.e.expired(u) {
 				u.Expires = p.e.now()
-				n++
+				nu++
 			}
 		}
 		return nil
 	})
-	return 0, n, err
+	return nt, nu, err
 }
 
 // fileEntry is a /_emulator/files entry: the kit's three fields and the SHA-1 the

@@ -2,6 +2,7 @@ package gokuaiemu_test
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"strconv"
 	"strings"
@@ -283,9 +284,9 @@ func TestUploadServerCORS(t *testing.T) {
 	assert.Contains(t, resp.Header.Get("Access-Control-Expose-Headers"), "X-Request-Id")
 }
 
-// TestDataPlaneFaults: faults on the data plane hit the upload server and change
-// nothing; the upload resumes from upload_req once they stop, and the stats count the
-// upload server's routes on the data plane.
+// TestDataPlaneFaults: faults on the data plane hit upload_part and change nothing; the
+// upload server's other calls (the control plane's: the token function makes them) are
+// not hit; the upload resumes from upload_req once they stop.
 func TestDataPlaneFaults(t *testing.T) {
 	ctx := context.Background()
 	e := newEnv(t, "")
@@ -295,8 +296,9 @@ func TestDataPlaneFaults(t *testing.T) {
 	require.NoError(t, u.send(0, 1000))
 	require.NoError(t, e.kit().SetFaults(emukit.FaultConfig{Seed: 1, DataPlane: emukit.PlaneFaults{Rate: 1, Kinds: []string{"500"}}}))
 	requireCode(t, u.send(1000, 2000), gokuai.CodeServerError)
-	_, err := u.c.Finish(ctx, u.session)
-	requireCode(t, err, gokuai.CodeServerError)
+	off, err := u.c.Offset(ctx, u.session)
+	require.NoError(t, err, "upload_req is on the control plane: not faulted")
+	assert.Equal(t, int64(1000), off)
 	_, err = lc.FileInfo(ctx, "nothing")
 	requireCode(t, err, gokuai.CodeFileNotFound) // the API is on the control plane: not faulted
 	require.NoError(t, e.kit().SetFaults(emukit.FaultConfig{Seed: 1, DataPlane: emukit.PlaneFaults{Rate: 1, Kinds: []string{"reset"}}}))
@@ -312,4 +314,29 @@ func TestDataPlaneFaults(t *testing.T) {
 	assert.Equal(t, uint64(3), st["PUT /m-upload/upload_part"]["200"])
 	assert.Equal(t, uint64(1), st["PUT /m-upload/upload_part"]["reset"])
 	assert.Equal(t, uint64(1), st["POST /m-upload/upload_finish"]["202"])
+}
+
+// TestExpireCredentials: /_emulator/expire {"tokens":true} revokes every library credential
+// bind handed out (Gokuai's stand-in for tokens): calls signed with one are refused; an
+// open session goes on (it needs no credential); bind hands out a new one.
+func TestExpireCredentials(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t, "")
+	lc, _ := e.libClient(gokuaiemu.DevOrgID)
+	data := content(2000, 5)
+	u := e.open(lc, announce(t, lc, "c.bin", data, false), data)
+	require.NoError(t, u.send(0, 1000))
+	resp, err := e.srv.HTTPClient().Post(e.srv.URL()+"/_emulator/expire", "application/json", strings.NewReader(`{"tokens":true}`))
+	require.NoError(t, err)
+	var n struct{ Tokens int }
+	require.NoError(t, json.NewDecoder(resp.Body).Decode(&n))
+	resp.Body.Close()
+	assert.Equal(t, 1, n.Tokens)
+	_, err = lc.FileInfo(ctx, "c.bin")
+	requireCode(t, err, gokuai.CodeInvalidClient)
+	require.NoError(t, u.send(1000, 2000), "the session needs no credential")
+	lc2, _ := e.libClient(gokuaiemu.DevOrgID)
+	u.finish()
+	_, err = lc2.FileInfo(ctx, "c.bin")
+	require.NoError(t, err)
 }

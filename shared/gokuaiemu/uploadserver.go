@@ -14,7 +14,7 @@ import (
 
 	"github.com/ferry-upload/ferry/shared/emukit"
 	"github.com/ferry-upload/ferry/shared/gokuai"
-	gkup "github.com/ferry-upload/ferry/shared/gokuai/upload"
+	gkup "github.com/ferry-upload/ferry/shared/gokuai/wire"
 )
 
 // UploadPrefix is where the upload server lives; create_file names it as its server.
@@ -30,7 +30,13 @@ func (e *Emulator) uploadRoute(r *http.Request, op string) (emukit.Route, error)
 	if !ok {
 		return emukit.Route{NoFault: true}, emukit.ErrRouteNotFound
 	}
-	rt := emukit.Route{Name: m + " " + UploadPrefix + "/" + op, Plane: emukit.PlaneData, Serve: serve[op]}
+	// Only the bytes are the data plane: the other calls are the control plane's, made by
+	// whoever runs the control plane (the token function, brokered).
+	plane := emukit.PlaneControl
+	if op == "upload_part" {
+		plane = emukit.PlaneData
+	}
+	rt := emukit.Route{Name: m + " " + UploadPrefix + "/" + op, Plane: plane, Serve: serve[op]}
 	if s := r.Header.Get(gkup.HeaderSession); emukit.ValidID(s) {
 		rt.Upload = s
 	}

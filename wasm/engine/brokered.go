@@ -50,29 +50,11 @@ const (
 func (d *BrokeredDriver) Name() string { return "brokered" }
 
 // MayQuickUpload: the function says whether the role may send hashes, and quick upload
-// needs hashes the provider takes (quickHashNames).
+// needs hashes the provider takes (dataPlanes).
 func (d *BrokeredDriver) MayQuickUpload(tok *Token) bool {
-	_, ok := quickHashNames[tok.Provider]
+	_, ok := dataPlanes[tok.Provider]
 	return tok.QuickUpload && ok
 }
-
-// quickHashNames are the names the begin route takes a provider's quick-upload hashes under
-// (interfaces.md §5.2): the beginning's, sent first, then the whole file's, sent when the
-// function answers HashNeeded. Which hashes they are is the task's hash scheme (hashing.go).
-var quickHashNames = map[string][2]string{
-	providerSMH: {"beginningHash", "fullHash"}, // SHA-256 of the first MiB; the chained SHA-256
-	providerPDS: {"preHash", "sha1"},           // SHA-1 of the first KiB; of the whole file
-}
-
-// Providers whose data plane the brokered driver speaks: SMH's (COS) and PDS's (OSS), both
-// PUTs of each part's bytes to a signed URL, answered with the part's CRC-64.
-const (
-	providerSMH = "smh"
-	providerPDS = "pds"
-)
-
-// crcHeaders is the header each provider's data plane answers a part's CRC-64 in.
-var crcHeaders = map[string]string{providerSMH: "x-cos-hash-crc64ecma", providerPDS: "x-oss-hash-crc64ecma"}
 
 // upload is the begin answer's upload, target one byte target, answer any answer of the
 // brokered routes (each fills its own fields), and beginBody the begin request (§5.2).
@@ -103,6 +85,7 @@ type answer struct {
 	Targets []target     `json:"targets"`
 	Expires time.Time    `json:"expiresAt"`
 	Stored  []RemotePart `json:"stored"`
+	Rapid   bool         `json:"rapid"` // the begin's file was stored from its hashes
 }
 
 type beginBody struct {
@@ -117,8 +100,9 @@ type beginBody struct {
 }
 
 func (d *BrokeredDriver) Begin(ctx context.Context, tok *Token, spec *FileSpec, quick *QuickHashes) (*Session, *Result, error) {
-	if crcHeaders[tok.Provider] == "" {
-		return nil, nil, &Error{Code: "UnsupportedProvider", Message: "this engine sends bytes to SMH and PDS, not to " + tok.Provider}
+	plane, ok := dataPlanes[tok.Provider]
+	if !ok {
+		return nil, nil, &Error{Code: "UnsupportedProvider", Message: "this engine sends bytes to SMH, PDS and Gokuai, not to " + tok.Provider}
 	}
 	rel, err := relativePath(tok.Limits.PathPrefix, spec.Path)
 	if err != nil {
@@ -126,12 +110,22 @@ func (d *BrokeredDriver) Begin(ctx context.Context, tok *Token, spec *FileSpec, 
 	}
 	body := &beginBody{SpaceID: tok.SpaceID, Path: rel, Size: spec.Size, Conflict: spec.Conflict, PartSize: spec.PartSize,
 		Labels: spec.Labels, Meta: spec.Meta}
-	names := quickHashNames[tok.Provider]
-	if quick != nil && d.MayQuickUpload(tok) {
+	names := plane.hashes
+	switch {
+	case names[0] == "" && quick == nil:
+		return nil, nil, &Error{Code: CodeInternal, Message: "the provider needs the file's hash to begin, and none was offered"}
+	case names[0] == "":
+		// Asked first: the provider cannot begin without it.
+		full, err := quick.Full(ctx)
+		if err != nil {
+			return nil, nil, err
+		}
+		body.Hashes = map[string]string{names[1]: full}
+	case quick != nil && !quick.Off && d.MayQuickUpload(tok):
 		body.Hashes = map[string]string{names[0]: quick.Beginning}
 	}
 	ans, err := d.do(ctx, "POST", tok, nil, "", "begin upload", body)
-	if smh.Code(err) == codeHashNeeded && len(body.Hashes) == 1 {
+	if smh.Code(err) == codeHashNeeded && body.Hashes[names[0]] != "" {
 		// The beginning matched a stored file: the full hash decides.
 		if body.Hashes[names[1]], err = quick.Full(ctx); err != nil {
 			return nil, nil, err
@@ -142,14 +136,15 @@ func (d *BrokeredDriver) Begin(ctx context.Context, tok *Token, spec *FileSpec, 
 	case err != nil:
 		return nil, nil, err
 	case ans.File != nil:
-		ans.File.Rapid = true
+		ans.File.Rapid = ans.Rapid
 		return nil, ans.File, nil
 	}
 	u := ans.Upload
 	if u == nil || u.ID == "" || u.Size != spec.Size || u.PartSize < 0 || u.Parts != partCount(u.Size, u.PartSize) {
 		return nil, nil, &Error{Code: "UnexpectedResponse", Message: "the begin answer's upload does not describe this file"}
 	}
-	s := &Session{Key: u.ID, Multipart: u.PartSize > 0, PartSize: u.PartSize, Ordered: u.Ordered, Expires: u.Expires}
+	s := &Session{Key: u.ID, Multipart: u.PartSize > 0, PartSize: u.PartSize, Ordered: u.Ordered, Expires: u.Expires,
+		AppendOnly: plane.appendOnly}
 	s.Data, _ = jsonx.Marshal(brokeredSession{Provider: tok.Provider, Path: u.Path, Size: u.Size})
 	d.targets.of(s.Key).add(u.Targets, nil)
 	return s, nil, nil
@@ -275,16 +270,29 @@ func (d *BrokeredDriver) fetch(ctx context.Context, tok *Token, s *Session, c *s
 	return ans.Expires, nil
 }
 
-// PartDone reads the answer of the session's provider's data plane (COS or OSS: the same
-// XML errors, ETag, and the part's CRC-64 in the provider's header).
+// PartDone reads the answer of the session's provider's data plane.
 func (d *BrokeredDriver) PartDone(s *Session, resp *PartResponse) (PartAck, error) {
+	return d.plane(s).partDone(resp)
+}
+
+// plane is the data plane of session s's provider.
+func (d *BrokeredDriver) plane(s *Session) dataPlane {
 	var bs brokeredSession
 	_ = jsonx.Unmarshal(s.Data, &bs)
-	h := crcHeaders[bs.Provider]
-	if h == "" {
-		h = crcHeaders[providerSMH] // sessions saved before the provider was recorded
+	p, ok := dataPlanes[bs.Provider]
+	if !ok {
+		p = dataPlanes[providerSMH] // sessions saved before the provider was recorded
 	}
-	return dataPlanePartDone(resp, h)
+	return p
+}
+
+// PartDigests: Gokuai's parts carry their CRC-32.
+func (d *BrokeredDriver) PartDigests(s *Session) bool { return d.plane(s).partCRC32 != "" }
+
+func (d *BrokeredDriver) AddPartDigests(s *Session, body []byte, header map[string]string) {
+	if h := d.plane(s).partCRC32; h != "" {
+		addPartCRC32(header, h, body)
+	}
 }
 
 func (d *BrokeredDriver) Complete(ctx context.Context, tok *Token, s *Session, crc64 uint64) (*Result, error) {

@@ -53,11 +53,24 @@ type FileSpec struct {
 	Meta      map[string]string // keys without the x-smh-meta- prefix
 }
 
-// QuickHashes are SMH's quick-upload hashes. Full computes the chained hash of the whole
-// file (state "hashing", checkpointed as it goes) when the provider asks for it.
+// QuickHashes are the task's hashes (its hash scheme's: SMH's chained SHA-256, or SHA-1).
+// Full computes the whole file's (state "hashing", checkpointed as it goes) when the
+// provider asks for it.
 type QuickHashes struct {
 	Beginning string
 	Full      func(ctx context.Context) (string, error)
+	// Off: no quick upload is to be tried (the page turned it off, or the file is too
+	// small for it to pay). Only a provider that needs the whole file's hash to begin at all
+	// (Gokuai) still asks for Full.
+	Off bool
+}
+
+// PartDigester is a Driver whose data plane wants a digest of each part's bytes in the
+// part's request (Gokuai's CRC-32). The engine reads such parts before sending them, as
+// with Verify "local", and lets AddPartDigests add the headers before every attempt.
+type PartDigester interface {
+	PartDigests(s *Session) bool
+	AddPartDigests(s *Session, body []byte, header map[string]string)
 }
 
 // Session is an upload task on the server, as a checkpoint stores it.
@@ -68,9 +81,13 @@ type Session struct {
 	// written before it was recorded: then Checkpoint.PartSize says).
 	PartSize int64 `json:"partSize,omitempty"`
 	// Ordered: the provider takes parts only in order (PDS), so they go one at a time.
-	Ordered bool             `json:"ordered,omitempty"`
-	Expires time.Time        `json:"expires"` // when the data-plane signatures expire
-	Data    jsonx.RawMessage `json:"data"`    // the driver's own state (SMH: upload info)
+	Ordered bool `json:"ordered,omitempty"`
+	// AppendOnly: the data plane only appends bytes after those it holds, which cannot be
+	// sent again (Gokuai's upload server); a held part that changed locally means beginning
+	// afresh.
+	AppendOnly bool             `json:"appendOnly,omitempty"`
+	Expires    time.Time        `json:"expires"` // when the data-plane signatures expire
+	Data       jsonx.RawMessage `json:"data"`    // the driver's own state (SMH: upload info)
 }
 
 // RemotePart is a part the server holds (as the brokered routes' "stored" lists them).

@@ -28,6 +28,7 @@ const (
 	CodeNetworkError     = "NetworkError"     // no answer after every retry
 	CodeReadError        = "ReadError"        // the file could not be read
 	CodeChecksumMismatch = "ChecksumMismatch" // the data plane's CRC-64 never matched ours
+	CodeOutOfSync        = "OutOfSync"        // the data plane kept taking other bytes than the parts sent
 	CodeStalled          = "Stalled"          // a part made no progress, after every retry
 	CodeInvalidState     = "InvalidState"     // the operation does not apply in the task's state
 	CodeInvalidOptions   = "InvalidOptions"   // bad options or arguments
@@ -84,6 +85,18 @@ func AsError(err error) *Error {
 	var se *smh.Error
 	if errors.As(err, &se) {
 		return &Error{Code: se.Code, Message: se.Message, Status: se.Status, RequestID: se.RequestID, Err: err}
+	}
+	var sv *ServerError
+	if errors.As(err, &sv) {
+		msg := sv.Message
+		if msg == "" {
+			msg = sv.Error()
+		}
+		return &Error{Code: sv.Code, Message: msg, Status: sv.Status, Err: err}
+	}
+	var he *heldError
+	if errors.As(err, &he) {
+		return &Error{Code: CodeOutOfSync, Message: he.Error() + ", again and again", Err: err}
 	}
 	var ne *smh.NetworkError
 	if errors.As(err, &ne) || errors.Is(err, errNetwork) {

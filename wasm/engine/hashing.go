@@ -17,7 +17,7 @@ const (
 
 // hashSchemeOf is the scheme of the token's provider: SHA-1 where its begin takes SHA-1s.
 func hashSchemeOf(tok *Token) string {
-	if tok.Mode == ModeBrokered && quickHashNames[tok.Provider][1] == "sha1" {
+	if tok.Mode == ModeBrokered && dataPlanes[tok.Provider].hashes[1] == "sha1" {
 		return schemeSHA1
 	}
 	return schemeChained

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"errors"
 	"sync"
 	"time"
 
@@ -16,48 +17,36 @@ const streamBuffer = 1 * MiB
 // fails for good stops the others. local forces every part to be read and checked locally
 // (Verify "local", and parts sent again after a complete refused the parts' CRC-64).
 func (t *Task) sendParts(ctx context.Context, local bool) error {
+	if t.ordered() {
+		return t.sendOrdered(ctx, local)
+	}
 	e := t.e
 	t.mu.Lock()
 	p := t.plan
 	t.mu.Unlock()
 	local = local || t.readsParts()
-	bufSize := p.partSize
-	if e.opts.StreamParts && !local {
-		bufSize = min(bufSize, streamBuffer) // only read when the data plane answers no CRC-64
-	}
 	pctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	var wg sync.WaitGroup
 	var once sync.Once
 	var first error
 	for n := p.first(); n <= p.last(); n++ {
-		t.mu.Lock()
-		done := t.acked[n]
-		t.mu.Unlock()
-		if done {
+		if t.isAcked(n) {
 			continue
 		}
-		buf, err := e.parts.get(pctx, int(bufSize))
+		buf, err := e.parts.get(pctx, int(t.bufSize(p, local)))
 		if err != nil {
 			break
 		}
 		wg.Add(1)
-		send := func(n int, buf []byte) {
+		go func(n int, buf []byte) {
 			defer wg.Done()
 			defer e.parts.put(buf)
 			if err := t.sendPart(pctx, n, buf, local); err != nil {
 				once.Do(func() { first = err })
 				cancel(err)
 			}
-		}
-		if t.ordered() {
-			send(n, buf) // the provider takes parts only in order: one at a time
-			if pctx.Err() != nil {
-				break
-			}
-			continue
-		}
-		go send(n, buf)
+		}(n, buf)
 	}
 	wg.Wait()
 	if ctx.Err() != nil {
@@ -66,10 +55,92 @@ func (t *Task) sendParts(ctx context.Context, local bool) error {
 	return first
 }
 
+// sendOrdered sends the parts one at a time, in order, for a provider that takes them only
+// so. A data plane that says it holds fewer bytes than the parts acknowledged (heldError)
+// has them sent again from there, at most maxResyncs times.
+func (t *Task) sendOrdered(ctx context.Context, local bool) error {
+	e := t.e
+	t.mu.Lock()
+	p := t.plan
+	t.mu.Unlock()
+	local = local || t.readsParts()
+	resyncs := 0
+	for n := p.first(); n <= p.last(); n++ {
+		if t.isAcked(n) {
+			continue
+		}
+		buf, err := e.parts.get(ctx, int(t.bufSize(p, local)))
+		if err != nil {
+			return err
+		}
+		err = t.sendPart(ctx, n, buf, local)
+		e.parts.put(buf)
+		var he *heldError
+		switch {
+		case errors.As(err, &he) && resyncs < maxResyncs:
+			resyncs++
+			t.unacknowledgeFrom(ctx, he.Held)
+			n = p.first() - 1 // from the first part not acknowledged now
+		case err != nil:
+			return err
+		}
+	}
+	return nil
+}
+
+// maxResyncs bounds how often one sendOrdered goes back to where the data plane says its
+// bytes end.
+const maxResyncs = 3
+
+func (t *Task) isAcked(n int) bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.acked[n]
+}
+
+// bufSize is a part slot's buffer: the whole part when it is read before it is sent, else
+// only what computing a CRC-64 after the part was taken needs.
+func (t *Task) bufSize(p plan, local bool) int64 {
+	if t.e.opts.StreamParts && !local {
+		return min(p.partSize, streamBuffer)
+	}
+	return p.partSize
+}
+
+// unacknowledgeFrom forgets every acknowledged part that ends past held, the bytes the data
+// plane says it holds: they go again.
+func (t *Task) unacknowledgeFrom(ctx context.Context, held int64) {
+	t.mu.Lock()
+	kept := t.cp.Parts[:0]
+	for _, r := range t.cp.Parts {
+		if off, size := t.plan.span(r.N); off+size <= held {
+			kept = append(kept, r)
+			continue
+		}
+		delete(t.acked, r.N)
+		delete(t.crcs, r.N)
+		t.prog.acked -= r.Size
+	}
+	t.cp.Parts = kept
+	t.version++
+	t.mu.Unlock()
+	t.saveCheckpoint(ctx, true)
+}
+
 // readsParts reports whether every part is read and checksummed before it is sent: always
-// natively (the part is read to be sent anyway), and with Verify "local".
+// natively (the part is read to be sent anyway), with Verify "local", and when the data
+// plane wants a digest of each part in its request (PartDigester).
 func (t *Task) readsParts() bool {
-	return !t.e.opts.StreamParts || t.e.opts.Verify == VerifyLocal
+	return !t.e.opts.StreamParts || t.e.opts.Verify == VerifyLocal || t.digestsParts()
+}
+
+// digestsParts reports whether the task's driver adds digests of each part to its request.
+func (t *Task) digestsParts() bool {
+	t.mu.Lock()
+	sess, d := t.sess, t.drv
+	t.mu.Unlock()
+	pd, ok := d.(PartDigester)
+	return ok && sess != nil && pd.PartDigests(sess)
 }
 
 // ordered reports whether the task's session takes parts only in order.
@@ -121,14 +192,17 @@ func (t *Task) sendPart(ctx context.Context, n int, buf []byte, local bool) erro
 			if err := e.sameMode(tok, d); err != nil {
 				return err
 			}
-			sent := body
-			if e.opts.StreamParts {
-				// The Blob slice, not the bytes read: Chromium sends a typed-array XHR body at
-				// ~4 MB/s (bench 1e). The data plane's CRC-64 equal to ours proves it got the
-				// bytes checked.
-				sent = nil
+			ack, err := t.put(ctx, tok, n, sess, off, size, body)
+			var he *heldError
+			switch {
+			case errors.As(err, &he) && he.Held >= off+size && local:
+				// Stored already (an attempt whose answer was lost): acknowledged.
+				ack, err = PartAck{}, nil
+			case errors.As(err, &he):
+				return &stopError{err} // earlier bytes are missing: sendOrdered resends them
+			case Code(err) == CodeChecksumMismatch:
+				haveCRC = false // the data plane got other bytes than we digested: read again
 			}
-			ack, err := t.put(ctx, tok, n, sess, off, size, sent)
 			if err != nil {
 				return err
 			}
@@ -147,8 +221,12 @@ func (t *Task) sendPart(ctx context.Context, n int, buf []byte, local bool) erro
 			t.acknowledge(ctx, n, size, crc)
 			return nil
 		}()
-		if err == nil {
+		var stop *stopError
+		switch {
+		case err == nil:
 			return nil
+		case errors.As(err, &stop):
+			return stop.err
 		}
 		if err := e.recover(ctx, d, err, &a, tok, func(ctx context.Context) error { return t.renew(ctx, gen) }); err != nil {
 			return err
@@ -156,13 +234,31 @@ func (t *Task) sendPart(ctx context.Context, n int, buf []byte, local bool) erro
 	}
 }
 
-// put is one attempt at one part, under the stall watchdog.
+// stopError ends a part's attempts with err, which its caller acts upon.
+type stopError struct{ err error }
+
+func (e *stopError) Error() string { return e.err.Error() }
+
+// put is one attempt at one part, under the stall watchdog. body is the part's bytes when
+// they were read (nil when not).
 func (t *Task) put(ctx context.Context, tok *Token, n int, sess *Session, off, size int64, body []byte) (PartAck, error) {
 	e := t.e
 	d := t.driver()
 	url, header, err := d.Target(ctx, tok, sess, n)
 	if err != nil {
 		return PartAck{}, err
+	}
+	if pd, ok := d.(PartDigester); ok && pd.PartDigests(sess) {
+		if body == nil {
+			return PartAck{}, newError(CodeInternal, "part %d was not read, and its request needs its digest", n)
+		}
+		pd.AddPartDigests(sess, body, header)
+	}
+	if e.opts.StreamParts {
+		// The Blob slice, not the bytes read: Chromium sends a typed-array XHR body at ~4 MB/s
+		// (bench 1e). The data plane's CRC-64 equal to ours, or its check of the digests the
+		// request carries, proves it got the bytes checked.
+		body = nil
 	}
 	pctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
@@ -259,7 +355,8 @@ func (t *Task) rebegin(ctx context.Context, old *Session) error {
 	err := t.call(ctx, func(tok *Token) error {
 		var err error
 		var res *Result
-		ns, res, err = d.Begin(ctx, tok, spec, nil)
+		// No quick upload here; a provider that begins only with the file's hash gets it.
+		ns, res, err = d.Begin(ctx, tok, spec, &QuickHashes{Full: t.fullHashOf, Off: true})
 		if err == nil && (res != nil || ns == nil || ns.Multipart) {
 			err = newError(CodeInternal, "beginning the upload again gave no one-body upload task")
 		}

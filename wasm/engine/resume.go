@@ -98,7 +98,7 @@ func (t *Task) resumeSession(ctx context.Context, cp *Checkpoint, beginningHash 
 // the local file, is the stored one (t.cp is the resumed checkpoint, its parts emptied).
 func (t *Task) verifyParts(ctx context.Context, stored map[int]PartRecord, onServer map[int]int64, confirming bool) error {
 	t.mu.Lock()
-	p := t.plan
+	p, appendOnly := t.plan, t.sess.AppendOnly
 	t.mu.Unlock()
 	buf, err := t.e.blocks.get(ctx, hashes.BlockSize)
 	if err != nil {
@@ -118,7 +118,12 @@ func (t *Task) verifyParts(ctx context.Context, stored map[int]PartRecord, onSer
 		if err != nil {
 			return err
 		}
-		if crc != rec.CRC64 {
+		switch {
+		case crc != rec.CRC64 && appendOnly:
+			// Held bytes cannot be sent again, and the hash the upload was begun with is not
+			// the file's any more: begin afresh.
+			return ErrSessionGone
+		case crc != rec.CRC64:
 			continue // the file changed here: send this part again
 		}
 		t.mu.Lock()

@@ -27,10 +27,16 @@ func (e *Engine) classify(ctx context.Context, d Driver, err error) Fault {
 	var re *readError
 	var ce *checksumError
 	var ee *Error
+	var se *ServerError
 	switch {
 	case errors.Is(err, errNetwork), errors.Is(err, errStalled), errors.As(err, &re), errors.As(err, &ce):
 		return FaultRetry
 	case errors.As(err, &ee):
+		return FaultFatal
+	case errors.As(err, &se):
+		if se.Retry || se.Status == 429 || se.Status == 408 || se.Status >= 500 {
+			return FaultRetry
+		}
 		return FaultFatal
 	}
 	if d == nil {

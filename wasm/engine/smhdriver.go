@@ -60,14 +60,14 @@ func (d *SMHDriver) Begin(ctx context.Context, tok *Token, spec *FileSpec, quick
 	c := d.client(tok.APIBase, tok.LibraryID)
 	req := smh.BeginRequest{Path: spec.Path, Multipart: spec.Multipart, Conflict: spec.Conflict, Size: spec.Size,
 		Labels: spec.Labels, Meta: spec.Meta}
-	if quick != nil && d.MayQuickUpload(tok) {
+	if quick != nil && !quick.Off && d.MayQuickUpload(tok) {
 		req.BeginningHash = quick.Beginning
 	}
 	res, err := d.begin(ctx, c, tok, req)
 	if err != nil {
 		return nil, nil, err
 	}
-	if res.QuickCandidate() {
+	if res.QuickCandidate() && req.BeginningHash != "" {
 		full, err := quick.Full(ctx)
 		if err != nil {
 			return nil, nil, err

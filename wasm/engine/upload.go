@@ -83,6 +83,16 @@ func (t *Task) flow(ctx context.Context) (*Result, error) {
 	}
 	t.setState(StateConfirming)
 	res, err := t.confirm(ctx)
+	t.mu.Lock()
+	appendOnly := t.sess != nil && t.sess.AppendOnly
+	t.mu.Unlock()
+	if err != nil && crcRefused(err) && appendOnly {
+		// The provider dropped the upload (Gokuai: the bytes are not the SHA-1 it began
+		// with; the file changed since it was hashed): hash again and begin afresh.
+		t.forgetHash()
+		return nil, &Error{Code: CodeChecksumMismatch, Message: "the bytes sent are not the ones the upload began with: the file changed while it was uploaded",
+			Err: ErrSessionGone}
+	}
 	if err != nil && !t.readsParts() && crcRefused(err) {
 		// The parts' CRC-64 came from the data plane's answers, and the stored bytes may not
 		// combine to them: check every part against the local file, send those that differ
@@ -92,12 +102,21 @@ func (t *Task) flow(ctx context.Context) (*Result, error) {
 	return res, err
 }
 
-// crcRefused reports whether a complete's refusal may be the CRC-64's: SMH's BadCrc64, or
-// the token function's InvalidRequest, which it answers for the provider's mismatch (the
-// provider's code rides beside it, unread by the engine).
+// crcRefused reports whether a complete was refused for its checksum: SMH's BadCrc64
+// (direct), or the token function's neutral ChecksumMismatch (the provider's code rides
+// beside it, unread by the engine).
 func crcRefused(err error) bool {
 	c := Code(err)
-	return c == smh.CodeBadCrc64 || c == "InvalidRequest"
+	return c == smh.CodeBadCrc64 || c == CodeChecksumMismatch
+}
+
+// forgetHash drops the file's whole hash and its state, so that the next begin reads the
+// file again for it.
+func (t *Task) forgetHash() {
+	t.mu.Lock()
+	t.fullHash, t.cp.SHA1, t.cp.Chain = "", "", nil
+	t.version++
+	t.mu.Unlock()
 }
 
 // recheck verifies every acknowledged part against the local file after the complete
@@ -113,7 +132,7 @@ func (t *Task) recheck(ctx context.Context) (*Result, error) {
 	}
 	t.setState(StateConfirming)
 	res, err := t.confirm(ctx)
-	if Code(err) == smh.CodeBadCrc64 {
+	if crcRefused(err) {
 		return nil, &Error{Code: CodeChecksumMismatch, Message: "the data plane's stored bytes do not have the file's CRC-64", Err: err}
 	}
 	return res, err
@@ -230,15 +249,12 @@ func (t *Task) begin(ctx context.Context) (*Result, error) {
 	cp, d := t.cp, t.drv
 	t.mu.Unlock()
 	spec := t.fileSpec()
-	var quick *QuickHashes
 	fullSent := false // the driver took the full hash: its begin may store the file
-	if !e.opts.DisableQuickUpload && t.src.Size() >= QuickUploadMinSize {
-		quick = &QuickHashes{Beginning: cp.BeginningHash, Full: func(ctx context.Context) (string, error) {
-			h, err := t.fullHashOf(ctx)
-			fullSent = err == nil
-			return h, err
-		}}
-	}
+	quick := &QuickHashes{Beginning: cp.BeginningHash, Full: func(ctx context.Context) (string, error) {
+		h, err := t.fullHashOf(ctx)
+		fullSent = err == nil
+		return h, err
+	}, Off: e.opts.DisableQuickUpload || t.src.Size() < QuickUploadMinSize}
 	var sess *Session
 	var res *Result
 	err := t.call(ctx, func(tok *Token) error {

@@ -187,11 +187,7 @@ func TestStreamedStoredCorrupt(t *testing.T) {
 			e := h.engine(cfg)
 			_, _, err := h.upload(e, src, engine.UploadOptions{Path: "/stored/"})
 			require.Error(t, err)
-			want := engine.CodeChecksumMismatch
-			if mode == engine.ModeBrokered {
-				want = "InvalidRequest"
-			}
-			assert.Equal(t, want, engine.Code(err))
+			assert.Equal(t, engine.CodeChecksumMismatch, engine.Code(err))
 			files, ferr := h.emu.Files(lib, "-")
 			require.NoError(t, ferr)
 			for _, f := range files {

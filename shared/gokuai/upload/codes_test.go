@@ -31,9 +31,9 @@ func TestCodesMatchGokuai(t *testing.T) {
 	}
 }
 
-// TestBrowserBuildDependencies: the package links neither net/http nor encoding/json nor
-// crypto/sha256 in the js/wasm build (wasm/guard_test.go forbids them in the engine), nor
-// shared/gokuai, which links encoding/json.
+// TestBrowserBuildDependencies: the package links neither net/http, encoding/json,
+// crypto/sha256, fmt nor net/url (which links fmt) in the js/wasm build (wasm/guard_test.go
+// forbids them in the engine), nor shared/gokuai, which links encoding/json.
 func TestBrowserBuildDependencies(t *testing.T) {
 	cmd := exec.Command("go", "list", "-deps", ".")
 	cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
@@ -47,7 +47,7 @@ func TestBrowserBuildDependencies(t *testing.T) {
 	}
 	for _, d := range deps {
 		switch d {
-		case "net/http", "encoding/json", "crypto/sha256", "github.com/ferry-upload/ferry/shared/gokuai":
+		case "net/http", "encoding/json", "crypto/sha256", "fmt", "net/url", "github.com/ferry-upload/ferry/shared/gokuai":
 			t.Errorf("the browser build of the upload client links %s", d)
 		}
 	}

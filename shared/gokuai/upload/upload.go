@@ -10,8 +10,8 @@
 //
 // Parts are strictly sequential byte ranges, each with its CRC-32 (IEEE, decimal).
 //
-// The package is compiled into the browser's wasm engine: it links neither net/http nor
-// encoding/json (nor shared/gokuai, which does). Requests go through wire.Doer, the seam
+// The package is compiled into the browser's wasm engine: it links neither net/http,
+// net/url, fmt nor encoding/json (nor shared/gokuai, which does); a test keeps it so. Requests go through wire.Doer, the seam
 // shared/gokuai uses too, and JSON is read with shared/jsonx. Errors are *Error (a stable
 // Code, the same strings as shared/gokuai's, a test keeps the two tables equal),
 // *NetworkError, and *OffsetError for a 409 naming the offset the server expects.
@@ -19,36 +19,33 @@ package upload
 
 import (
 	"context"
-	"hash/crc32"
-	"net/url"
 	"strconv"
 	"strings"
 
 	"github.com/ferry-upload/ferry/shared/gokuai/wire"
+	"github.com/ferry-upload/ferry/shared/hashes"
+	"github.com/ferry-upload/ferry/shared/urlx"
 )
 
-// Headers of the upload server.
+// Headers, routes and the part limit of the upload server (shared/gokuai/wire holds them,
+// so that the emulator names them without linking this client).
 const (
-	HeaderSession  = "x-gk-upload-session"
-	HeaderRange    = "x-gk-upload-range" // "start-end", both inclusive
-	HeaderCRC      = "x-gk-upload-crc"   // CRC-32 (IEEE) of the part, decimal
-	HeaderPathHash = "x-gk-upload-pathhash"
-	HeaderFileName = "x-gk-upload-filename" // URL-encoded
-	HeaderFileHash = "x-gk-upload-filehash"
-	HeaderFileSize = "x-gk-upload-filesize"
-)
+	HeaderSession  = wire.HeaderSession
+	HeaderRange    = wire.HeaderRange
+	HeaderCRC      = wire.HeaderCRC
+	HeaderPathHash = wire.HeaderPathHash
+	HeaderFileName = wire.HeaderFileName
+	HeaderFileHash = wire.HeaderFileHash
+	HeaderFileSize = wire.HeaderFileSize
 
-// Routes under the server's base URL.
-const (
-	PathInit   = "/upload_init"
-	PathReq    = "/upload_req"
-	PathPart   = "/upload_part"
-	PathFinish = "/upload_finish"
-	PathAbort  = "/upload_abort"
-)
+	PathInit   = wire.PathInit
+	PathReq    = wire.PathReq
+	PathPart   = wire.PathPart
+	PathFinish = wire.PathFinish
+	PathAbort  = wire.PathAbort
 
-// MaxPartSize is the largest part the service takes ("最大允许10MB", the Java SDK).
-const MaxPartSize = 10 << 20
+	MaxPartSize = wire.MaxPartSize
+)
 
 // Client speaks to one upload server for one library.
 type Client struct {
@@ -93,8 +90,8 @@ func (c *Client) Init(ctx context.Context, r InitRequest) (*Session, error) {
 	if c.OrgClientID == "" || r.PathHash == "" || r.FileName == "" || r.SHA1 == "" || r.Size < 0 {
 		return nil, invalid("upload_init: org_client_id, pathhash, filename, filehash and filesize are required")
 	}
-	req := &wire.Request{Method: "POST", URL: c.Server + PathInit + "?org_client_id=" + url.QueryEscape(c.OrgClientID),
-		Header: map[string]string{HeaderPathHash: r.PathHash, HeaderFileName: url.QueryEscape(r.FileName),
+	req := &wire.Request{Method: "POST", URL: c.Server + PathInit + "?org_client_id=" + urlx.QueryEscape(c.OrgClientID),
+		Header: map[string]string{HeaderPathHash: r.PathHash, HeaderFileName: urlx.QueryEscape(r.FileName),
 			HeaderFileHash: strings.ToLower(r.SHA1), HeaderFileSize: strconv.FormatInt(r.Size, 10)}}
 	resp, err := c.do(ctx, "upload_init", req)
 	if err != nil {
@@ -127,7 +124,7 @@ func (c *Client) PartRequest(session string, start int64, data []byte) (*wire.Re
 	}
 	req := c.sessionRequest("PUT", PathPart, session)
 	req.Header[HeaderRange] = strconv.FormatInt(start, 10) + "-" + strconv.FormatInt(start+int64(len(data))-1, 10)
-	req.Header[HeaderCRC] = strconv.FormatUint(uint64(crc32.ChecksumIEEE(data)), 10)
+	req.Header[HeaderCRC] = strconv.FormatUint(uint64(hashes.CRC32(data)), 10)
 	req.Header["Content-Type"] = "application/octet-stream"
 	req.Body = data
 	return req, nil

@@ -26,3 +26,26 @@ type Response struct {
 type Doer interface {
 	Do(ctx context.Context, req *Request) (*Response, error)
 }
+
+// Headers of the upload server (provider-apis.md §3.5).
+const (
+	HeaderSession  = "x-gk-upload-session"
+	HeaderRange    = "x-gk-upload-range" // "start-end", both inclusive
+	HeaderCRC      = "x-gk-upload-crc"   // CRC-32 (IEEE) of the part, decimal
+	HeaderPathHash = "x-gk-upload-pathhash"
+	HeaderFileName = "x-gk-upload-filename" // URL-encoded
+	HeaderFileHash = "x-gk-upload-filehash"
+	HeaderFileSize = "x-gk-upload-filesize"
+)
+
+// Routes under the upload server's base URL.
+const (
+	PathInit   = "/upload_init"
+	PathReq    = "/upload_req"
+	PathPart   = "/upload_part"
+	PathFinish = "/upload_finish"
+	PathAbort  = "/upload_abort"
+)
+
+// MaxPartSize is the largest part the service takes ("最大允许10MB", the Java SDK).
+const MaxPartSize = 10 << 20
