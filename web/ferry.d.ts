@@ -26,6 +26,12 @@ declare global {
   interface FerryErrorInfo {
     code: string;
     message: string;
+    /** The HTTP status, when a server answered. */
+    status?: number;
+    /** The server's request id, for support. */
+    requestId?: string;
+    /** The provider's own code beside a neutral one (e.g. `BadCrc64` beside `ChecksumMismatch`): for support and logs; act on `code`. */
+    providerCode?: string;
   }
 
   /** A task snapshot: what `onProgress` receives, `task.snapshot()` returns and element events carry in `detail`. */

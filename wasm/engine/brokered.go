@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/ferry-upload/ferry/shared/jsonx"
-	"github.com/ferry-upload/ferry/shared/smh"
 	"github.com/ferry-upload/ferry/shared/urlx"
 )
 
@@ -125,7 +124,7 @@ func (d *BrokeredDriver) Begin(ctx context.Context, tok *Token, spec *FileSpec, 
 		body.Hashes = map[string]string{names[0]: quick.Beginning}
 	}
 	ans, err := d.do(ctx, "POST", tok, nil, "", "begin upload", body)
-	if smh.Code(err) == codeHashNeeded && body.Hashes[names[0]] != "" {
+	if serverCode(err) == codeHashNeeded && body.Hashes[names[0]] != "" {
 		// The beginning matched a stored file: the full hash decides.
 		if body.Hashes[names[1]], err = quick.Full(ctx); err != nil {
 			return nil, nil, err
@@ -159,10 +158,11 @@ func (d *BrokeredDriver) do(ctx context.Context, method string, tok *Token, s *S
 	}
 	var ans answer
 	err := d.Function.call(ctx, method, u, op, body, &ans)
-	var se *smh.Error
+	var se *ServerError
 	if s != nil && errors.As(err, &se) && (se.Code == codeUploadNotFound || se.Code == codeForbidden) {
 		// The ticket refused, or the task gone upstream (§5.2): begin afresh.
-		return nil, &Error{Code: se.Code, Message: se.Message, Status: se.Status, RequestID: se.RequestID, Err: ErrSessionGone}
+		return nil, &Error{Code: se.Code, Message: se.Message, Status: se.Status, RequestID: se.RequestID,
+			ProviderCode: se.ProviderCode, Err: ErrSessionGone}
 	}
 	return &ans, err
 }
@@ -320,11 +320,20 @@ func (d *BrokeredDriver) Abort(ctx context.Context, tok *Token, s *Session) erro
 // (outside the /{id} routes, where it means the session is gone) may mean the role changed:
 // a new token answer says (and, in another mode, fails the call with ModeChanged).
 func (d *BrokeredDriver) Classify(err error) Fault {
-	switch smh.Code(err) {
+	switch serverCode(err) {
 	case codeUnauthenticated, codeForbidden:
 		return FaultRefreshToken
 	case codeRateLimited:
 		return FaultRetry
 	}
 	return classifyHTTP(err)
+}
+
+// serverCode is the code of a *ServerError answer ("" for any other error).
+func serverCode(err error) string {
+	var se *ServerError
+	if errors.As(err, &se) {
+		return se.Code
+	}
+	return ""
 }

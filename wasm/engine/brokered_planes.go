@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strconv"
 	"strings"
+	"time"
 
 	gkup "github.com/ferry-upload/ferry/shared/gokuai/upload"
 	"github.com/ferry-upload/ferry/shared/gokuai/wire"
@@ -92,14 +93,17 @@ func (e *heldError) Error() string {
 	return "the data plane holds the first " + strconv.FormatInt(e.Held, 10) + " bytes and takes the bytes after them"
 }
 
-// ServerError is an answer of a provider's server that the engine reads itself (Gokuai's
-// upload server): a neutral code, the provider's own code beside it, the HTTP status.
+// ServerError is an error answer the engine reads itself: the token function's
+// ({"code","message","requestId","providerCode"}: its neutral code, the provider's beside
+// it) and Gokuai's upload server's. SMH's API and the COS/OSS data planes answer *smh.Error.
 type ServerError struct {
 	Code         string
 	ProviderCode string
 	Status       int
 	Message      string
-	Retry        bool // retried whatever the status says
+	RequestID    string
+	RetryAfter   time.Duration // the answer's Retry-After
+	Retry        bool          // retried whatever the status says
 }
 
 func (e *ServerError) Error() string {

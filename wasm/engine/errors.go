@@ -16,7 +16,10 @@ type Error struct {
 	Message   string `json:"message"`
 	Status    int    `json:"status,omitempty"`    // HTTP status when the server answered
 	RequestID string `json:"requestId,omitempty"` // the server's request id, for support
-	Err       error  `json:"-"`                   // the underlying error, when any
+	// ProviderCode is the provider's own code beside a neutral one (the token function's
+	// answers), for support and logs; act on Code.
+	ProviderCode string `json:"providerCode,omitempty"`
+	Err          error  `json:"-"` // the underlying error, when any
 }
 
 // The engine's own codes. Codes from the server (SMH, the token function) pass through.
@@ -92,7 +95,7 @@ func AsError(err error) *Error {
 		if msg == "" {
 			msg = sv.Error()
 		}
-		return &Error{Code: sv.Code, Message: msg, Status: sv.Status, Err: err}
+		return &Error{Code: sv.Code, Message: msg, Status: sv.Status, RequestID: sv.RequestID, ProviderCode: sv.ProviderCode, Err: err}
 	}
 	var he *heldError
 	if errors.As(err, &he) {

@@ -2,6 +2,8 @@ package engine
 
 import (
 	"context"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/ferry-upload/ferry/shared/jsonx"
@@ -110,7 +112,8 @@ func (f *Function) resolve(name string, ref *string) error {
 }
 
 // call sends JSON and decodes a 2xx JSON answer into out. Error answers
-// ({"code","message","requestId"}) become *smh.Error, so codes pass through unchanged.
+// ({"code","message","requestId","providerCode"}) become *ServerError, so codes pass
+// through unchanged.
 func (f *Function) call(ctx context.Context, method, u, op string, body, out any) error {
 	if u == "" {
 		return &Error{Code: CodeInvalidOptions, Message: op + ": the token function gave no URL for it"}
@@ -137,7 +140,7 @@ func (f *Function) call(ctx context.Context, method, u, op string, body, out any
 	if err != nil {
 		return &smh.NetworkError{Op: op, Err: err}
 	}
-	if e := smh.ParseDataPlaneError(resp); e != nil {
+	if e := functionError(resp); e != nil {
 		return e
 	}
 	if out != nil && len(resp.Body) > 0 {
@@ -146,4 +149,34 @@ func (f *Function) call(ctx context.Context, method, u, op string, body, out any
 		}
 	}
 	return nil
+}
+
+// functionError is the *ServerError a non-2xx answer of the token function stands for;
+// an answer without the function's JSON error (a proxy's page) is coded by its status.
+func functionError(resp *smh.Response) *ServerError {
+	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
+		return nil
+	}
+	e := &ServerError{Status: resp.StatusCode, RequestID: resp.Header["x-request-id"]}
+	if ra := strings.TrimSpace(resp.Header["retry-after"]); ra != "" {
+		if s, err := strconv.Atoi(ra); err == nil && s >= 0 {
+			e.RetryAfter = time.Duration(s) * time.Second
+		}
+	}
+	var body struct {
+		Code         string `json:"code"`
+		Message      string `json:"message"`
+		RequestID    string `json:"requestId"`
+		ProviderCode string `json:"providerCode"`
+	}
+	if jsonx.Unmarshal(resp.Body, &body) == nil && body.Code != "" {
+		e.Code, e.Message, e.ProviderCode = body.Code, body.Message, body.ProviderCode
+		if body.RequestID != "" {
+			e.RequestID = body.RequestID
+		}
+		return e
+	}
+	e.Code = "HTTP" + strconv.Itoa(resp.StatusCode)
+	e.Message = "the token function answered HTTP " + strconv.Itoa(resp.StatusCode)
+	return e
 }

@@ -219,3 +219,23 @@ func TestGokuaiChangedAfterHashing(t *testing.T) {
 	assert.Equal(t, sha1Hex(orig.Data), g.begins.hashes[0]["sha1"])
 	assert.Equal(t, sha1Hex(changed), g.begins.hashes[1]["sha1"], "the file hashed again")
 }
+
+// TestGokuaiProviderCodeBeside: a refusal carries the function's neutral code, Gokuai's own
+// beside it (AlreadyExists, FileExists), as far as the page's error.
+func TestGokuaiProviderCodeBeside(t *testing.T) {
+	t.Parallel()
+	g := newGokuaiEnv(t)
+	e := g.engine(false, nil)
+	src := randomSource(t, "twice.bin", 1000)
+	_, err := g.upload(e, src)
+	require.NoError(t, err)
+	again := randomSource(t, "twice.bin", 1000)
+	task, err := e.Upload(again, engine.UploadOptions{Path: "/gk/", Conflict: "ask"})
+	require.NoError(t, err)
+	_, err = task.Wait(ctxTimeout(t, time.Minute))
+	require.Error(t, err)
+	assert.Equal(t, "AlreadyExists", engine.Code(err))
+	require.NotNil(t, task.Err())
+	assert.Equal(t, "FileExists", task.Err().ProviderCode)
+	assert.Equal(t, "FileExists", task.Snapshot().Error.ProviderCode)
+}

@@ -27,16 +27,10 @@ func (e *Engine) classify(ctx context.Context, d Driver, err error) Fault {
 	var re *readError
 	var ce *checksumError
 	var ee *Error
-	var se *ServerError
 	switch {
 	case errors.Is(err, errNetwork), errors.Is(err, errStalled), errors.As(err, &re), errors.As(err, &ce):
 		return FaultRetry
 	case errors.As(err, &ee):
-		return FaultFatal
-	case errors.As(err, &se):
-		if se.Retry || se.Status == 429 || se.Status == 408 || se.Status >= 500 {
-			return FaultRetry
-		}
 		return FaultFatal
 	}
 	if d == nil {
@@ -115,8 +109,12 @@ func (e *Engine) sameMode(tok *Token, d Driver) error {
 
 func retryAfter(err error) time.Duration {
 	var se *smh.Error
-	if errors.As(err, &se) {
+	var sv *ServerError
+	switch {
+	case errors.As(err, &se):
 		return se.RetryAfter
+	case errors.As(err, &sv):
+		return sv.RetryAfter
 	}
 	return 0
 }

@@ -245,11 +245,17 @@ func (d *SMHDriver) Classify(err error) Fault {
 // for a renewal; anything else is fatal.
 func classifyHTTP(err error) Fault {
 	var ne *smh.NetworkError
+	var sv *ServerError
 	switch {
 	case errors.As(err, &ne):
 		return FaultRetry
 	case smh.IsUploadExpired(err), smh.Code(err) == "RequestTimeTooSkewed":
 		return FaultRenew
+	case errors.As(err, &sv):
+		if sv.Retry || sv.Status == 429 || sv.Status == 408 || sv.Status >= 500 {
+			return FaultRetry
+		}
+		return FaultFatal
 	}
 	if st := smh.Status(err); st == 429 || st == 408 || st >= 500 {
 		return FaultRetry
