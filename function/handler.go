@@ -92,7 +92,7 @@ func New(cfg Config) (http.Handler, error) {
 		h.auth = ja
 	}
 	if cfg.WebhookURL != "" {
-		h.hook = &webhook{url: cfg.WebhookURL, secret: cfg.WebhookSecret, client: client, now: cfg.Now, sleep: sleepCtx}
+		h.hook = &webhook{url: cfg.WebhookURL, secret: cfg.WebhookSecret, client: client, now: cfg.Now, sleep: sleep}
 	}
 	h.routes = map[string]map[string]routeFunc{
 		"/v1/token": {http.MethodPost: h.postToken},

@@ -49,3 +49,6 @@ func shapeOf(p Provider) Shape {
 	}
 	return Shape{}
 }
+
+// sleep is provider.Sleep: the function's retries wait with it.
+var sleep = provider.Sleep

@@ -138,14 +138,3 @@ func (wh *webhook) post(ctx context.Context, body []byte) (retry bool, err error
 	}
 	return false, fmt.Errorf("HTTP %d", resp.StatusCode)
 }
-
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
-}

@@ -59,7 +59,7 @@ func WithFinishPauses(d []time.Duration) Option { return func(p *Provider) { p.p
 
 // New returns the provider acting with the enterprise client.
 func New(client *gokuai.Client, opts ...Option) *Provider {
-	p := &Provider{client: client, now: client.Now, pauses: finishPauses, sleep: sleepCtx}
+	p := &Provider{client: client, now: client.Now, pauses: finishPauses, sleep: provider.Sleep}
 	if p.now == nil {
 		p.now = time.Now
 	}

@@ -403,17 +403,3 @@ func (p *Provider) MakeDirectory(ctx context.Context, c *provider.Caller, dir st
 	})
 	return created, fileError("creating the folder", err)
 }
-
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
-}

@@ -64,56 +64,82 @@ func (t *Task) hashBlock(ctx context.Context, off, n int64, prefix, buf []byte) 
 	}
 }
 
-// fullHashOf computes the scheme's full hash (state hashing): SMH's chained hash, continuing
-// from the checkpointed chain state and checkpointing it as it goes, or the SHA-1 (sha1Of).
+// fullHashOf computes the scheme's full hash (state hashing), continuing from the
+// checkpointed state: SMH's chained hash (chainOf) or the SHA-1 (sha1Of).
 func (t *Task) fullHashOf(ctx context.Context) (string, error) {
 	t.mu.Lock()
-	if t.fullHash != "" {
-		h := t.fullHash
-		t.mu.Unlock()
+	h, scheme := t.fullHash, t.cp.HashScheme
+	t.mu.Unlock()
+	if h != "" {
 		return h, nil
 	}
-	if t.cp.HashScheme == schemeSHA1 {
-		t.mu.Unlock()
-		return t.sha1Of(ctx)
-	}
-	var ch hashes.Chain
-	if st := t.cp.Chain; st != nil {
-		if c, err := hashes.RestoreChain(*st); err == nil {
-			ch = c
-		}
-	}
-	t.mu.Unlock()
 	t.setState(StateHashing)
 	buf, err := t.e.blocks.get(ctx, hashes.BlockSize)
 	if err != nil {
 		return "", err
 	}
 	defer t.e.blocks.put(buf)
-	size := t.src.Size()
-	blocks := max(1, (size+hashes.BlockSize-1)/hashes.BlockSize)
-	for k := ch.Blocks(); k < blocks; k++ {
-		off := k * hashes.BlockSize
-		d, err := t.hashBlock(ctx, off, min(hashes.BlockSize, size-off), ch.Prefix(), buf)
-		if err != nil {
-			t.keepChain(ch)
-			return "", err
+	if scheme == schemeSHA1 {
+		h, err = t.sha1Of(ctx, buf)
+	} else {
+		h, err = t.chainOf(ctx, buf)
+	}
+	if err != nil {
+		return "", err
+	}
+	t.mu.Lock()
+	t.fullHash = h
+	t.mu.Unlock()
+	t.setState(StateBeginning)
+	return h, nil
+}
+
+// hashBlocks runs step over blocks first..last-1 of the file, keeping the hash's state in
+// the checkpoint (keep) every 16 blocks (16 MiB) and at the end, or when a step fails: a
+// reload goes on hashing from there.
+func (t *Task) hashBlocks(ctx context.Context, first, last int64, step func(k int64) error, keep func()) error {
+	for k := first; k < last; k++ {
+		if err := step(k); err != nil {
+			keep()
+			return err
 		}
-		ch.Advance(d)
 		if k%16 == 15 {
-			t.keepChain(ch)
+			keep()
 			t.saveCheckpoint(ctx, false)
 		}
 	}
-	t.keepChain(ch)
+	keep()
 	t.saveCheckpoint(ctx, true)
-	full := ch.FullHash()
-	t.mu.Lock()
-	t.fullHash = full
-	t.mu.Unlock()
-	t.setState(StateBeginning)
-	return full, nil
+	return nil
 }
+
+// chainOf is SMH's chained hash of the file, one block after the other (an empty file is
+// one empty block).
+func (t *Task) chainOf(ctx context.Context, buf []byte) (string, error) {
+	var ch hashes.Chain
+	t.mu.Lock()
+	if st := t.cp.Chain; st != nil {
+		if c, err := hashes.RestoreChain(*st); err == nil {
+			ch = c
+		}
+	}
+	t.mu.Unlock()
+	size := t.src.Size()
+	blocks := max(1, (size+hashes.BlockSize-1)/hashes.BlockSize)
+	err := t.hashBlocks(ctx, ch.Blocks(), blocks, func(k int64) error {
+		off := k * hashes.BlockSize
+		d, err := t.hashBlock(ctx, off, min(hashes.BlockSize, size-off), ch.Prefix(), buf)
+		if err == nil {
+			ch.Advance(d)
+		}
+		return err
+	}, func() { t.keepChain(ch) })
+	if err != nil {
+		return "", err
+	}
+	return ch.FullHash(), nil
+}
+
 func (t *Task) keepChain(c hashes.Chain) {
 	st := c.State()
 	t.mu.Lock()
@@ -122,9 +148,8 @@ func (t *Task) keepChain(c hashes.Chain) {
 	t.mu.Unlock()
 }
 
-// sha1Of streams the whole file's SHA-1 in Go (crypto.subtle cannot hash a file in pieces),
-// continuing from the checkpointed state, so a reload goes on where hashing stopped.
-func (t *Task) sha1Of(ctx context.Context) (string, error) {
+// sha1Of streams the whole file's SHA-1 in Go (crypto.subtle cannot hash a file in pieces).
+func (t *Task) sha1Of(ctx context.Context, buf []byte) (string, error) {
 	size := t.src.Size()
 	d := sha1sum.New()
 	t.mu.Lock()
@@ -134,37 +159,24 @@ func (t *Task) sha1Of(ctx context.Context) (string, error) {
 		}
 	}
 	t.mu.Unlock()
-	t.setState(StateHashing)
-	buf, err := t.e.blocks.get(ctx, hashes.BlockSize)
-	if err != nil {
-		return "", err
-	}
-	defer t.e.blocks.put(buf)
-	for k := 0; d.Len() < size; k++ {
-		chunk := buf[:min(hashes.BlockSize, size-d.Len())]
+	blocks := (size + hashes.BlockSize - 1) / hashes.BlockSize
+	err := t.hashBlocks(ctx, d.Len()/hashes.BlockSize, blocks, func(k int64) error {
+		// From where the digest is to the block's end (a restored digest may stop inside one).
+		chunk := buf[:min((k+1)*hashes.BlockSize, size)-d.Len()]
 		err := ctx.Err()
 		if err == nil {
 			err = t.read(ctx, chunk, d.Len())
 		}
-		if err != nil {
-			t.keepSHA1(d)
-			return "", err
+		if err == nil {
+			d.Write(chunk)
 		}
-		d.Write(chunk)
-		if k%16 == 15 {
-			t.keepSHA1(d)
-			t.saveCheckpoint(ctx, false)
-		}
+		return err
+	}, func() { t.keepSHA1(d) })
+	if err != nil {
+		return "", err
 	}
-	t.keepSHA1(d)
-	t.saveCheckpoint(ctx, true)
 	sum := d.Sum()
-	full := hashes.Hex(sum[:])
-	t.mu.Lock()
-	t.fullHash = full
-	t.mu.Unlock()
-	t.setState(StateBeginning)
-	return full, nil
+	return hashes.Hex(sum[:]), nil
 }
 
 func (t *Task) keepSHA1(d *sha1sum.Digest) {
