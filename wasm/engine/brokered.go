@@ -120,7 +120,7 @@ func (d *BrokeredDriver) Begin(ctx context.Context, tok *Token, spec *FileSpec, 
 			return nil, nil, err
 		}
 		body.Hashes = map[string]string{names[1]: full}
-	case quick != nil && !quick.Off && d.MayQuickUpload(tok):
+	case quick != nil && !quick.Off && quick.Beginning != "" && d.MayQuickUpload(tok):
 		body.Hashes = map[string]string{names[0]: quick.Beginning}
 	}
 	ans, err := d.do(ctx, "POST", tok, nil, "", "begin upload", body)

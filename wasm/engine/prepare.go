@@ -5,8 +5,9 @@ import (
 	"errors"
 )
 
-// prepare resolves the target path, checks the token's limits, hashes the first block, takes
-// the lock and loads the checkpoint: resuming it (verified) or starting afresh.
+// prepare resolves the target path, checks the token's limits, takes the lock, hashes the
+// first block (when a quick upload will be tried) and loads the checkpoint: resuming it
+// (verified) or starting afresh.
 func (t *Task) prepare(ctx context.Context) (*Result, error) {
 	e := t.e
 	t.setState(StateHashing)
@@ -48,10 +49,13 @@ func (t *Task) prepare(ctx context.Context) (*Result, error) {
 	if err := t.takeLock(ctx, id); err != nil {
 		return nil, err
 	}
-	scheme := hashSchemeOf(tok)
-	bh, err := t.beginningHash(ctx, scheme)
-	if err != nil {
-		return nil, err
+	// The beginning hash is read only when a quick upload will be tried: it costs a read
+	// and a digest, a small file's largest fixed cost after its requests.
+	scheme, bh := hashSchemeOf(tok), ""
+	if !e.opts.DisableQuickUpload && t.src.Size() >= QuickUploadMinSize && drv.MayQuickUpload(tok) {
+		if bh, err = t.beginningHash(ctx, scheme); err != nil {
+			return nil, err
+		}
 	}
 	stored := entry
 	if stored == nil {
