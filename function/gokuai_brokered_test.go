@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -47,7 +48,7 @@ type gokuaiFlow struct {
 	answers strings.Builder // every answer of the function: status, headers, body
 }
 
-func newGokuaiFlow(t *testing.T) *gokuaiFlow {
+func newGokuaiFlow(t *testing.T, mods ...func(*function.Config)) *gokuaiFlow {
 	t.Helper()
 	srv, err := gokuaiemu.NewServer(gokuaiemu.Options{})
 	require.NoError(t, err)
@@ -66,6 +67,9 @@ func newGokuaiFlow(t *testing.T) *gokuaiFlow {
 	cfg.HTTPClient = srv.HTTPClient()
 	buf := &lockedBuffer{}
 	cfg.Logger = slog.New(slog.NewJSONHandler(buf, nil))
+	for _, m := range mods {
+		m(&cfg)
+	}
 	h, err := function.New(cfg)
 	require.NoError(t, err)
 	ent := &gokuai.Client{BaseURL: srv.APIBase(), ClientID: gokuaiemu.DevClientID, Secret: gokuaiemu.DevClientSecret,
@@ -589,4 +593,22 @@ func TestGokuaiBrokeredHashMismatch(t *testing.T) {
 	assert.Equal(t, "ChecksumMismatch", c.code())
 	assert.Equal(t, "FileHashMismatch", c.JSON["providerCode"])
 	assert.Equal(t, "UploadNotFound", g.do("GET", "/v1/uploads/"+up["id"].(string), "alice", "uploader", "").code())
+}
+
+// The completion webhook of a Gokuai upload names the bytes by the SHA-1 Gokuai checked
+// them against; its crc64 is empty: Gokuai states none, and the browser's own is no
+// evidence to a receiver.
+func TestGokuaiBrokeredWebhook(t *testing.T) {
+	ts, got := receiver(t)
+	g := newGokuaiFlow(t, func(c *function.Config) { c.WebhookURL, c.WebhookSecret = ts.URL, webhookSecret })
+	data := pattern(1_500_000, 9)
+	require.Equal(t, 200, g.upload("alice", "uploader", "/w.bin", data, `,"partSize":1048576`).Status)
+	d := nextDelivery(t, got)
+	var ev map[string]any
+	require.NoError(t, json.Unmarshal(d.body, &ev))
+	assert.Equal(t, "/users/alice/w.bin", ev["path"])
+	assert.Equal(t, float64(len(data)), ev["size"])
+	assert.Equal(t, sha1Hex(data), ev["sha1"])
+	assert.Equal(t, "", ev["crc64"])
+	require.NoError(t, function.VerifySignature(webhookSecret, d.header, d.body, time.Now(), 5*time.Minute))
 }

@@ -180,23 +180,23 @@ func keyTag(k string) string {
 
 // notify delivers the completion webhook of a confirm through /v1/confirm.
 func (h *handler) notify(id *Identity, space string, f *smh.File) {
-	h.deliverWebhook(id.Subject, space, joinPath(f.Path), int64(f.Size), f.Crc64)
+	h.deliverWebhook(id.Subject, space, &StoredFile{Path: joinPath(f.Path), Size: int64(f.Size), CRC64: f.Crc64})
 }
 
 // notifyStored delivers the completion webhook of a brokered upload.
 func (h *handler) notifyStored(c *Caller, f *StoredFile) {
-	h.deliverWebhook(c.Subject, c.Space, f.Path, f.Size, f.CRC64)
+	h.deliverWebhook(c.Subject, c.Space, f)
 }
 
 // deliverWebhook delivers the completion webhook, in the background where the platform
 // allows. The event's ID is drawn here, once per completion, so every retry carries the
 // same one.
-func (h *handler) deliverWebhook(user, space, filePath string, size int64, crc string) {
+func (h *handler) deliverWebhook(user, space string, f *StoredFile) {
 	if h.hook == nil {
 		return
 	}
 	ev := WebhookEvent{ID: newWebhookID(), LibraryID: h.cfg.LibraryID, SpaceID: space, UserID: user,
-		Path: filePath, Size: size, Crc64: crc, ConfirmedAt: h.cfg.Now().UTC().Format(time.RFC3339)}
+		Path: f.Path, Size: f.Size, Crc64: f.CRC64, SHA1: f.SHA1, ConfirmedAt: h.cfg.Now().UTC().Format(time.RFC3339)}
 	h.background(func(ctx context.Context) {
 		n, err := h.hook.deliver(ctx, ev)
 		attrs := []slog.Attr{slog.String("webhookId", ev.ID), slog.String("userId", ev.UserID), slog.String("path", ev.Path), slog.Int("attempts", n)}

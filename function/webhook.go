@@ -31,7 +31,8 @@ type WebhookEvent struct {
 	UserID      string `json:"userId"`
 	Path        string `json:"path"`
 	Size        int64  `json:"size"`
-	Crc64       string `json:"crc64"`
+	Crc64       string `json:"crc64"`          // "" where the provider states none (Gokuai)
+	SHA1        string `json:"sha1,omitempty"` // the provider's SHA-1 of the bytes, where it states one (Gokuai)
 	ConfirmedAt string `json:"confirmedAt"`
 }
 

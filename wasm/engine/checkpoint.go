@@ -43,6 +43,10 @@ type Checkpoint struct {
 	Chain *hashes.ChainState `json:"chain,omitempty"`
 	// SHA1 is the whole file's SHA-1 state (sha1sum, hex) while it is computed (scheme sha1).
 	SHA1 string `json:"sha1,omitempty"`
+	// SHA1CRC64 is the CRC-64 (decimal) of the bytes the SHA-1 state covers, computed in the
+	// same pass: a provider that states no CRC-64 of its files (Gokuai) still gives the page
+	// one, with no second read. Without it the SHA-1 state is not resumed.
+	SHA1CRC64 string `json:"sha1Crc64,omitempty"`
 	// Session is the server's upload task, once begun.
 	Session *Session `json:"session,omitempty"`
 	// Parts are the acknowledged parts with their CRC-64, in no particular order.

@@ -1,6 +1,8 @@
 package engine
 
 import (
+	"context"
+	"strconv"
 	"sync"
 
 	"github.com/ferry-upload/ferry/shared/hashes"
@@ -41,4 +43,26 @@ func combineParts(p plan, crcs map[int]uint64) uint64 {
 		}
 	}
 	return crc
+}
+
+// fillCRC64 gives a result whose provider states no CRC-64 (Gokuai) the file's: combined
+// from the parts' when every part was acknowledged (read and digested locally, the bytes
+// the provider checked against the SHA-1 it began with), else from the file (a quick
+// upload: the SHA-1's pass computed it). A file that can no longer be read leaves it
+// empty: the file is stored all the same.
+func (t *Task) fillCRC64(ctx context.Context, res *Result) {
+	t.mu.Lock()
+	whole := !res.Rapid && t.plan.partSize > 0 && len(t.crcs) == t.plan.count()
+	crc := uint64(0)
+	if whole {
+		crc = combineParts(t.plan, t.crcs)
+	}
+	t.mu.Unlock()
+	if !whole {
+		var err error
+		if crc, err = t.fileCRC(ctx); err != nil {
+			return
+		}
+	}
+	res.CRC64 = strconv.FormatUint(crc, 10)
 }

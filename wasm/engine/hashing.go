@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"errors"
+	"strconv"
 
 	"github.com/ferry-upload/ferry/shared/hashes"
 	"github.com/ferry-upload/ferry/shared/hashes/sha1sum"
@@ -151,11 +152,13 @@ func (t *Task) keepChain(c hashes.Chain) {
 // sha1Of streams the whole file's SHA-1 in Go (crypto.subtle cannot hash a file in pieces).
 func (t *Task) sha1Of(ctx context.Context, buf []byte) (string, error) {
 	size := t.src.Size()
-	d := sha1sum.New()
+	d, crc := sha1sum.New(), uint64(0)
 	t.mu.Lock()
 	if b, ok := hashes.ParseHex(t.cp.SHA1); ok && len(b) > 0 {
-		if r, err := sha1sum.Restore(b); err == nil && r.Len() <= size {
-			d = r
+		r, err := sha1sum.Restore(b)
+		c, cerr := strconv.ParseUint(t.cp.SHA1CRC64, 10, 64)
+		if err == nil && cerr == nil && r.Len() <= size {
+			d, crc = r, c
 		}
 	}
 	t.mu.Unlock()
@@ -169,23 +172,27 @@ func (t *Task) sha1Of(ctx context.Context, buf []byte) (string, error) {
 		}
 		if err == nil {
 			d.Write(chunk)
+			crc = hashes.UpdateCRC64(crc, chunk)
 		}
 		return err
-	}, func() { t.keepSHA1(d) })
+	}, func() { t.keepSHA1(d, crc) })
 	if err != nil {
 		return "", err
 	}
+	t.mu.Lock()
+	t.hashedCRC, t.hashedCRCOK = crc, true
+	t.mu.Unlock()
 	sum := d.Sum()
 	return hashes.Hex(sum[:]), nil
 }
 
-func (t *Task) keepSHA1(d *sha1sum.Digest) {
+func (t *Task) keepSHA1(d *sha1sum.Digest, crc uint64) {
 	st, err := d.MarshalBinary()
 	if err != nil {
 		return
 	}
 	t.mu.Lock()
-	t.cp.SHA1 = hashes.Hex(st)
+	t.cp.SHA1, t.cp.SHA1CRC64 = hashes.Hex(st), strconv.FormatUint(crc, 10)
 	t.version++
 	t.mu.Unlock()
 }

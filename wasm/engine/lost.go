@@ -95,6 +95,12 @@ func (t *Task) canFind() bool {
 
 // fileCRC is the CRC-64 of the whole file, read through a block buffer.
 func (t *Task) fileCRC(ctx context.Context) (uint64, error) {
+	t.mu.Lock()
+	crc, ok := t.hashedCRC, t.hashedCRCOK
+	t.mu.Unlock()
+	if ok {
+		return crc, nil // the SHA-1's pass computed it
+	}
 	buf, err := t.e.blocks.get(ctx, hashes.BlockSize)
 	if err != nil {
 		return 0, err

@@ -84,11 +84,12 @@ func (t *Task) prepare(ctx context.Context) (*Result, error) {
 		Space: tok.SpaceID, UserID: tok.UserID, Path: target, Name: t.src.Name(), Size: t.src.Size(),
 		LastModified: t.src.LastModified(), BeginningHash: bh, HashScheme: scheme, Options: t.opts, PartSize: p.partSize}
 	if stored != nil && stored.Session == nil && stored.BeginningHash == bh && stored.HashScheme == scheme {
-		cp.Chain, cp.SHA1 = stored.Chain, stored.SHA1 // hashing goes on where it stopped
+		cp.Chain, cp.SHA1, cp.SHA1CRC64 = stored.Chain, stored.SHA1, stored.SHA1CRC64 // hashing goes on where it stopped
 	}
 	t.mu.Lock()
 	t.cp, t.plan, t.sess = cp, p, nil
 	t.crcs, t.acked = map[int]uint64{}, map[int]bool{}
+	t.hashedCRCOK = false
 	t.prog.acked, t.prog.inflight = 0, nil
 	t.persisted = stored != nil || t.persisted
 	t.version++

@@ -32,21 +32,25 @@ type Task struct {
 	intent   State // asked while running: StatePaused, StateCanceled, or StateQueued (pause, then resume)
 
 	// Upload state, owned by the running goroutine (read and written under mu).
-	drv       Driver // picked by the token's mode when the upload was prepared
-	cp        *Checkpoint
-	plan      plan
-	sess      *Session
-	sessGen   int
-	crcs      map[int]uint64
-	acked     map[int]bool
-	lock      string
-	unlock    func()
-	fullHash  string
-	saved     int // cp version last written
-	version   int // cp version
-	lastSave  time.Time
-	secPerB   float64 // smoothed seconds per byte of one part, for renew-ahead
-	persisted bool    // cp has been written to the store
+	drv      Driver // picked by the token's mode when the upload was prepared
+	cp       *Checkpoint
+	plan     plan
+	sess     *Session
+	sessGen  int
+	crcs     map[int]uint64
+	acked    map[int]bool
+	lock     string
+	unlock   func()
+	fullHash string
+	// hashedCRC is the whole file's CRC-64 when a hashing pass computed it (sha1Of), valid
+	// while hashedCRCOK.
+	hashedCRC   uint64
+	hashedCRCOK bool
+	saved       int // cp version last written
+	version     int // cp version
+	lastSave    time.Time
+	secPerB     float64 // smoothed seconds per byte of one part, for renew-ahead
+	persisted   bool    // cp has been written to the store
 	// lost: the answer to a request that may have stored the file (a confirm, a quick
 	// upload's full-hash begin) was lost; before trying again, look the file up.
 	lost bool

@@ -14,6 +14,9 @@ import (
 // file slot.
 func (t *Task) run(ctx context.Context) {
 	res, err := t.work(ctx)
+	if err == nil && res != nil && res.CRC64 == "" {
+		t.fillCRC64(ctx, res)
+	}
 	t.finish(ctx, res, err)
 	t.e.release()
 }
@@ -114,7 +117,8 @@ func crcRefused(err error) bool {
 // file again for it.
 func (t *Task) forgetHash() {
 	t.mu.Lock()
-	t.fullHash, t.cp.SHA1, t.cp.Chain = "", "", nil
+	t.fullHash, t.cp.SHA1, t.cp.SHA1CRC64, t.cp.Chain = "", "", "", nil
+	t.hashedCRCOK = false
 	t.version++
 	t.mu.Unlock()
 }

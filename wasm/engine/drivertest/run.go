@@ -6,7 +6,9 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"hash/crc64"
 	"path"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -115,6 +117,11 @@ func (r *run) checkDone(task *engine.Task, res *engine.Result, err error, want s
 	}
 	if res.Path != want || res.Size != src.Size() {
 		r.t.Fatalf("result %+v; want %d bytes at %s", res, src.Size(), want)
+	}
+	// The page's result names the bytes stored by their CRC-64 whatever the provider
+	// (interfaces.md §4: task.done's crc64, a decimal string).
+	if crc := strconv.FormatUint(crc64.Checksum(src.Data, crc64.MakeTable(crc64.ECMA)), 10); res.CRC64 != crc {
+		r.t.Fatalf("result crc64 %q; want %s", res.CRC64, crc)
 	}
 	r.checkStored(want, src)
 	r.checkClean()
