@@ -7,7 +7,7 @@
 //   FERRY_E2E_MODE         that function's role mode: brokered (the default) or direct
 //   FERRY_E2E_DIRECT_URL   a dev server whose direct role may confirm directly (direct quick upload)
 //   FERRY_E2E_EMULATOR     the provider's emulator (its /_emulator/* test-control API)
-//   FERRY_E2E_PROVIDER     the provider behind the function: smh (the default) or pds
+//   FERRY_E2E_PROVIDER     the provider behind the function: smh (the default), pds or gokuai
 //   FERRY_E2E_USER         the caller the function signs in as (dev-user: AUTH_MODE=anonymous)
 //   FERRY_E2E_FILES        a folder for test files (large ones are real files on disk)
 "use strict";
@@ -153,52 +153,115 @@ async function emu(method, route, body) {
   return text ? JSON.parse(text) : null;
 }
 
-// What differs between the providers' emulators, as the tests see them: where the files of
-// the caller are (SMH: the dev library's one space; PDS: the user's default drive), and the
-// data plane's part URLs (SMH's COS: /cos/…?partNumber=N; PDS's OSS: /_oss/{uploadId}/N).
+// What differs between the providers' emulators, as the tests see them: the caller's area
+// (home: what the role's pathPrefix puts before a path the page names), where the files of
+// the caller are (library: the control API's query; SMH: the dev library's one space; PDS:
+// the user's default drive; Gokuai: the user's personal library, null until it exists), and
+// the data plane: prefix of its part URLs, and part(request, partSize), the 1-based part a
+// Playwright request carries (SMH's COS: /cos/…?partNumber=N; PDS's OSS: /_oss/{uploadId}/N;
+// Gokuai: PUT /m-upload/upload_part with x-gk-upload-range "start-end", part start/partSize+1,
+// so its callers must say the part size).
 const providers = {
   smh: {
-    library: () => "library=smhdev&space=-",
+    home: () => `/users/${env.user}`,
+    library: async () => "library=smhdev&space=-",
     dataPlane: {
       prefix: "/cos/",
-      partNumber: (u) => Number(u.searchParams.get("partNumber")),
+      part: (req) => Number(new URL(req.url()).searchParams.get("partNumber")),
     },
   },
   pds: {
-    library: () => `library=${encodeURIComponent(`user:${env.user}`)}`,
+    home: () => `/users/${env.user}`,
+    library: async () => `library=${encodeURIComponent(`user:${env.user}`)}`,
     dataPlane: {
       prefix: "/_oss/",
-      partNumber: (u) => Number(u.pathname.split("/").pop()),
+      part: (req) => Number(new URL(req.url()).pathname.split("/").pop()),
+    },
+  },
+  gokuai: {
+    // The tiers' role has pathPrefix "/": the page's path is the library's.
+    home: () => "",
+    library: async () => {
+      const mount = await gokuaiPersonalMount();
+      return mount ? `library=${mount}` : null;
+    },
+    dataPlane: {
+      prefix: "/m-upload/upload_part",
+      part: (req, partSize) => {
+        if (!(partSize > 0)) throw new Error("a Gokuai part is known by its byte range: say the part size");
+        const m = /^(\d+)-(\d+)$/.exec(req.headers()["x-gk-upload-range"] || "");
+        if (!m) throw new Error(`a Gokuai part without x-gk-upload-range: ${req.method()} ${req.url()}`);
+        return Math.floor(Number(m[1]) / partSize) + 1;
+      },
     },
   },
 };
+
+// gokuaiPersonalMount: the mount id of the caller's personal library, which the function
+// creates on the caller's first upload; null before. Asked of the emulator's open API
+// (info_by_member, a read, signed as the enterprise), once it exists kept until a reset.
+// Retried over injected faults, which may hit any control-plane call.
+const gokuai = {
+  clientID: process.env.FERRY_E2E_GOKUAI_CLIENT_ID || "gkdev",
+  secret: process.env.FERRY_E2E_GOKUAI_CLIENT_SECRET || "gkdevsecret",
+  mount: null,
+};
+async function gokuaiPersonalMount() {
+  if (gokuai.mount) return gokuai.mount;
+  const params = { client_id: gokuai.clientID, dateline: String(Math.floor(Date.now() / 1000)), out_id: env.user };
+  const signed = Object.keys(params).sort().map((k) => params[k]).join("\n");
+  params.sign = crypto.createHmac("sha1", gokuai.secret).update(signed).digest("base64");
+  let last = "";
+  for (let attempt = 0; attempt < 10; attempt++) {
+    const res = await fetch(`${env.emulator}/m-open/1/org/info_by_member`, { method: "POST", body: new URLSearchParams(params) })
+      .catch((e) => ({ ok: false, status: e.cause ? e.cause.code : e.message, text: async () => "" }));
+    if (res.ok) {
+      const info = (await res.json()).info || {};
+      gokuai.mount = info.mount_id ? String(info.mount_id) : null;
+      return gokuai.mount;
+    }
+    last = `HTTP ${res.status}: ${await res.text()}`;
+    if (!/^(5\d\d|ECONNRESET|UND_ERR_SOCKET)/.test(String(res.status))) break;
+  }
+  throw new Error(`info_by_member for ${env.user}: ${last}`);
+}
 
 // checkProvider fails (never skips) when the tier runs a test against a provider it was not
 // written for, and returns that provider's description.
 function checkProvider(...supported) {
   const p = providers[env.provider];
-  if (!p) throw new Error(`FERRY_E2E_PROVIDER=${env.provider}: use ${Object.keys(providers).join(" or ")}`);
+  if (!p) throw new Error(`FERRY_E2E_PROVIDER=${env.provider}: use ${Object.keys(providers).join(", ")}`);
   if (supported.length && !supported.includes(env.provider)) {
     throw new Error(`this test runs against ${supported.join(" or ")}, not FERRY_E2E_PROVIDER=${env.provider}`);
   }
   return p;
 }
 
-// dataPlane: the provider's part URLs. route is the stats route name prefix of a part PUT
-// ("PUT /cos/", "PUT /_oss/"), pattern the glob of its URLs for page routing.
+// dataPlane: the provider's part PUTs. route is the stats route name prefix of a part PUT
+// ("PUT /cos/", "PUT /_oss/", "PUT /m-upload/upload_part"), pattern the glob of its URLs for
+// page routing, part(request, partSize) the part a request carries.
 const provider = checkProvider(); // an unknown FERRY_E2E_PROVIDER fails every test at load
 const dataPlane = Object.assign({}, provider.dataPlane, {
   route: `PUT ${provider.dataPlane.prefix}`,
   pattern: `${env.emulator}${provider.dataPlane.prefix}**`,
 });
+// home: the caller's area, before every path the page names ("/users/dev-user", or "").
+const home = provider.home();
+
+// A library that does not exist yet (Gokuai's personal one before the first upload) holds
+// no files and no uploads.
+async function listing(what) {
+  const q = await provider.library();
+  return q ? emu("GET", `/_emulator/${what}?${q}`) : [];
+}
 
 const emulator = {
-  files: () => emu("GET", `/_emulator/files?${provider.library()}`),
-  uploads: () => emu("GET", `/_emulator/uploads?${provider.library()}`),
+  files: () => listing("files"),
+  uploads: () => listing("uploads"),
   stats: () => emu("GET", "/_emulator/stats"),
   faults: (f) => emu("POST", "/_emulator/faults", f || {}),
   expire: (what) => emu("POST", "/_emulator/expire", what || { tokens: true, uploads: true }),
-  reset: () => emu("POST", "/_emulator/reset"),
+  reset: () => ((gokuai.mount = null), emu("POST", "/_emulator/reset")),
 };
 
 function pathOf(entry) {
@@ -312,14 +375,15 @@ async function uploadLocks(page) {
 // holdParts lets the first `after` parts of every multipart upload through to the data
 // plane and holds the later ones (unanswered), so an upload stays under way with a known
 // number of parts acknowledged, however fast or slow the machine. release() sends the held
-// parts on and lets the rest through.
-async function holdParts(context, after) {
+// parts on and lets the rest through. partSize: the upload's part size (Gokuai's parts are
+// known by their byte range).
+async function holdParts(context, after, { partSize } = {}) {
   const held = [];
   let holding = true;
   const pattern = dataPlane.pattern;
   const handler = (route) => {
-    const n = dataPlane.partNumber(new URL(route.request().url()));
-    if (holding && route.request().method() === "PUT" && n > after) held.push(route);
+    const req = route.request();
+    if (holding && req.method() === "PUT" && dataPlane.part(req, partSize) > after) held.push(route);
     else route.continue().catch(() => {});
   };
   await context.route(pattern, handler);
@@ -349,5 +413,5 @@ async function withBrowser(t, fn, opts) {
   }
 }
 
-module.exports = { env, MiB, checkProvider, dataPlane, launch, makeFile, makePNG, copyFile, emulator, assertStored, shot, fileInput, settle, waitTask, withBrowser, pathOf,
+module.exports = { env, MiB, checkProvider, dataPlane, home, launch, makeFile, makePNG, copyFile, emulator, assertStored, shot, fileInput, settle, waitTask, withBrowser, pathOf,
   rendered, until, checkpoints, waitCheckpoint, uploadLocks, holdParts };

@@ -1,6 +1,7 @@
 // One small driver interface over the browsers of the browsers tiers:
 //   chromium Debian's chromium through playwright-core (headless), as e2e/lib.js launches it;
-//            the PDS tier runs the core scenarios in it (against SMH, e2e/*.test.js do);
+//            the PDS and Gokuai tiers run the core scenarios in it (against SMH,
+//            e2e/*.test.js do);
 //   firefox  Debian's firefox-esr through puppeteer-core over WebDriver BiDi (headless);
 //   webkit   WebKitGTK's MiniBrowser through WebKitWebDriver and selenium-webdriver (classic
 //            WebDriver only: it refuses BiDi), on the Xvfb display in $DISPLAY.

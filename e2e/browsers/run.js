@@ -1,14 +1,14 @@
 // node e2e/browsers/run.js chromium|firefox|webkit: the core scenarios (scenarios.js) in one
 // browser, against the emulator and dev server that scripts/lib/tier-browsers.sh (SMH) or
-// scripts/lib/tier-pds.sh (PDS) starts (the environment of e2e/lib.js). One browser session
-// serves the scenarios in turn; after a failure the next scenario gets a new one. Prints a
-// line per scenario with its time; exits 1 on any failure.
+// scripts/lib/tier-provider.sh (PDS, Gokuai) starts (the environment of e2e/lib.js). One
+// browser session serves the scenarios in turn; after a failure the next scenario gets a
+// new one. Prints a line per scenario with its time; exits 1 on any failure.
 "use strict";
 const { browsers, bounded } = require("./drivers");
 const { scenarios, resultsPath } = require("./scenarios");
 const { emulator, checkProvider } = require("../lib");
 
-checkProvider("smh", "pds");
+checkProvider("smh", "pds", "gokuai");
 
 const SCENARIO = Number(process.env.FERRY_BROWSERS_SCENARIO_TIMEOUT || 300000);
 

@@ -1,7 +1,8 @@
 // The core browser scenarios, written once against drivers.js's session (open, eval, until,
 // setFiles, click, shot) so that firefox-esr and WebKitGTK run the same code, and Chromium
-// too against PDS (scripts/lib/tier-pds.sh; against SMH Chromium runs the same ground, with
-// more, in e2e/*.test.js). The emulator's shape comes from FERRY_E2E_PROVIDER (e2e/lib.js).
+// too against PDS and Gokuai (scripts/lib/tier-provider.sh; against SMH Chromium runs the
+// same ground, with more, in e2e/*.test.js). The emulator's shape comes from
+// FERRY_E2E_PROVIDER (e2e/lib.js).
 // Each scenario checks bytes in the emulator (e2e/lib.js's assertStored) and that no task's
 // progress fraction ever went down (the page hook records every task's [state, fraction] at
 // each frame, event and onProgress call).
@@ -9,7 +10,7 @@
 const assert = require("node:assert/strict");
 const http = require("node:http");
 const path = require("node:path");
-const { env, MiB, makeFile, emulator, assertStored } = require("../lib");
+const { env, MiB, home, makeFile, emulator, assertStored } = require("../lib");
 
 const PART = 8 * MiB; // the engine's default part size and simple-upload threshold
 const input = { shadow: "ferry-uploader", css: "input[type=file]:not([webkitdirectory])" };
@@ -105,7 +106,7 @@ const scenarios = [
         assert.ok(snap, `no task for ${f.name}`);
         assert.equal(snap.state, "done", `${f.name}: ${JSON.stringify(snap)}`);
         assert.equal(snap.fraction, 1);
-        assert.equal(snap.path, `/users/${env.user}${dir}${f.name}`);
+        assert.equal(snap.path, `${home}${dir}${f.name}`);
         await assertStored(f, snap.path);
       }
       const summary = await s.eval(() => document.querySelector("ferry-uploader").shadowRoot.querySelector(".summary .text").textContent);
@@ -140,10 +141,13 @@ const scenarios = [
         assert.equal(r.snap.state, "done");
         assert.equal(r.info.size, f.size);
         assert.equal(r.info.rapid, false);
-        assert.equal(r.info.path, `/users/${env.user}${dir}${f.name}`);
-        assert.match(r.info.crc64, /^\d+$/, "crc64 is a decimal string");
+        assert.equal(r.info.path, `${home}${dir}${f.name}`);
         await assertStored(f, r.info.path);
       }
+      // The documented result (web/ferry.d.ts) after the bytes, so that a missing field
+      // does not hide what was stored.
+      assert.deepEqual(results.filter((r) => !/^\d+$/.test(r.info.crc64)).map((r) => `${r.info.name}: crc64 ${JSON.stringify(r.info.crc64)}`),
+        [], "every result's crc64 is a decimal string");
       return `${files.length} files byte-identical; ` + await checkProgress(s, results.map((r) => r.snap.id));
     },
   },

@@ -1,7 +1,8 @@
 # Shared by the browser-scenario tiers (scripts/lib/tier-browsers.sh against SMH,
-# scripts/lib/tier-pds.sh browsers against PDS): the browsers, the pages with the test hook,
-# the virtual display and the run of e2e/browsers/run.js in each browser. Sourced after
-# common.sh, and after children_init for the functions that start children.
+# scripts/lib/tier-provider.sh pds|gokuai browsers against PDS and Gokuai): the browsers,
+# the pages with the test hook, the virtual display and the run of e2e/browsers/run.js in
+# each browser. Sourced after common.sh, and after children_init for the functions that
+# start children.
 
 MINIBROWSER=/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser
 FIREFOX=/usr/lib/firefox-esr/firefox-esr

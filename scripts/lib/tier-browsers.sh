@@ -9,7 +9,8 @@
 # on free ports. The dev server serves a copy of web/ whose pages load e2e/browsers/
 # page-hook.js first: without BiDi a page's errors are seen only from inside it. Screenshots
 # go to test-results/browsers/. Every child is stopped at the end, whatever happens.
-# (scripts/lib/tier-pds.sh browsers runs the same against PDS, in Chromium too.)
+# (scripts/lib/tier-provider.sh pds|gokuai browsers runs the same against PDS and Gokuai, in
+# Chromium too.)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source scripts/lib/common.sh
