@@ -77,10 +77,12 @@ OWN_PORT=$(free_port)
     PDS_PRIVATE_KEY="$(cat "$tmp/keys/jwt-app.key")"
     export PDS_PRIVATE_KEY
   else
-    # scripts/dev's Gokuai settings: the caller's personal library, made on its first upload.
+    # scripts/dev's Gokuai settings: the caller's personal library, made on its first upload
+    # (its policy from the one file scripts/dev reads).
     export FERRY_PROVIDER=gokuai GOKUAI_API_BASE="http://127.0.0.1:$EMU_PORT/m-open" GOKUAI_CLIENT_ID=gkdev \
-      GOKUAI_CLIENT_SECRET=gkdevsecret \
-      POLICY='{"roles":{"uploader":{"grants":["begin_upload"],"library":"{member}","libraryCapacity":10737418240,"pathPrefix":"/"}}}'
+      GOKUAI_CLIENT_SECRET=gkdevsecret
+    POLICY=$(cat scripts/lib/dev-policy-gokuai.json)
+    export POLICY
   fi
   export DEV_MODE=1 AUTH_MODE=anonymous ALLOWED_ORIGINS="http://127.0.0.1:$WEB_PORT,http://127.0.0.1:$OWN_PORT" RATE_LIMIT=off
   exec .dev/bin/devserver -addr "127.0.0.1:$WEB_PORT" -web "$site" >"$tmp/devserver.log" 2>&1
