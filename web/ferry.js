@@ -765,12 +765,17 @@ class Client {
       verify: options.verify === "local" ? "local" : undefined,
       baseUrl: BASE,
       origin: location.origin,
+      headers: !!options.getHeaders, // the worker asks for none without it (PROTOCOL.md)
     };
     this._engine = new Engine(config, () => (this.options.getHeaders ? this.options.getHeaders() : {}));
   }
 
   get getHeaders() { return this.options.getHeaders; }
-  set getHeaders(fn) { this.options.getHeaders = fn; }
+  set getHeaders(fn) {
+    this.options.getHeaders = fn;
+    this._engine.config.headers = !!fn; // for a worker not yet started
+    if (this._engine.readyPromise) this._engine.post({ type: "getHeaders", present: !!fn });
+  }
 
   ready() {
     return this._engine.start();

@@ -78,14 +78,30 @@ window.bench = (() => {
 
   // ferryMany uploads every picked file at once (the engine's parallelFiles and concurrency
   // bound it) and returns the wall time.
+  // phases: the mean time a file spent in each state (from its onProgress snapshots), where
+  // Ferry's per-file cost goes.
   async function ferryMany(dir) {
     const list = picked();
+    const spent = {};
     const t0 = performance.now();
-    const infos = await Promise.all(list.map((f) => window.client.upload(f, { path: `${dir}/${f.name}`, conflict: "rename" }).done));
+    const infos = await Promise.all(list.map((f) => {
+      let state = "queued", since = performance.now();
+      const onProgress = (s) => {
+        if (s.state === state) return;
+        const now = performance.now();
+        spent[state] = (spent[state] || 0) + now - since;
+        state = s.state, since = now;
+      };
+      return window.client.upload(f, { path: `${dir}/${f.name}`, conflict: "rename", onProgress }).done.then((info) => {
+        spent.settling = (spent.settling || 0) + performance.now() - since; // done seen → done resolved
+        return info;
+      });
+    }));
     const ms = performance.now() - t0;
     const bad = infos.filter((x, k) => x.size !== list[k].size);
     if (bad.length) throw new Error(`${bad.length} files stored with the wrong size`);
-    return { ms, n: infos.length };
+    const phases = Object.fromEntries(Object.entries(spent).map(([k, v]) => [k, +(v / list.length).toFixed(1)]));
+    return { ms, n: infos.length, phases };
   }
 
   async function ok(res, what) {

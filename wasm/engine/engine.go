@@ -56,13 +56,14 @@ type Engine struct {
 
 	emitMu sync.Mutex
 
-	mu      sync.Mutex
-	tasks   map[string]*Task
-	order   []*Task // creation order
-	queue   []*Task
-	running int
-	nextID  int
-	closed  bool
+	mu       sync.Mutex
+	released map[string]time.Time // locks let go lately (Engine.letGo)
+	tasks    map[string]*Task
+	order    []*Task // creation order
+	queue    []*Task
+	running  int
+	nextID   int
+	closed   bool
 }
 
 // New checks cfg and returns an Engine.
@@ -81,12 +82,13 @@ func New(cfg Config) (*Engine, error) {
 	}
 	opts := cfg.Options.withDefaults()
 	e := &Engine{
-		cfg:    cfg,
-		opts:   opts,
-		tokens: &tokenCache{src: cfg.Tokens, clock: cfg.Clock},
-		parts:  newPool(opts.Concurrency),
-		blocks: newPool(opts.ParallelFiles),
-		tasks:  map[string]*Task{},
+		cfg:      cfg,
+		opts:     opts,
+		tokens:   &tokenCache{src: cfg.Tokens, clock: cfg.Clock},
+		parts:    newPool(opts.Concurrency),
+		blocks:   newPool(opts.ParallelFiles),
+		tasks:    map[string]*Task{},
+		released: map[string]time.Time{},
 
 		started:   time.Now(),
 		lockGrace: cfg.LockGrace,

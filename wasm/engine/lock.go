@@ -95,7 +95,23 @@ func (e *Engine) lock(ctx context.Context, name string) (func(), error) {
 	if err == nil || !errors.Is(err, ErrBusy) {
 		return unlock, err
 	}
+	if t := e.finishing(name); t != nil {
+		// Stored and reported, its lock not yet let go (Task.finish's tail): soon free.
+		if werr := t.waitFinished(ctx); werr != nil {
+			return nil, werr
+		}
+	}
 	wl, ok := e.cfg.Locker.(WaitLocker)
+	if ok && e.letGoLately(name) {
+		// This engine let it go a moment ago, and a browser frees a Web Lock a moment after
+		// that: the grant is waited for, briefly (another tab that took it meanwhile keeps it).
+		wctx, cancel := context.WithTimeout(ctx, letGoWait)
+		defer cancel()
+		if unlock, werr := wl.Lock(wctx, name); werr == nil || ctx.Err() != nil {
+			return unlock, werr
+		}
+		return nil, err
+	}
 	deadline := e.started.Add(e.lockGrace)
 	if !ok || !time.Now().Before(deadline) || e.ownsLock(name) {
 		return nil, err
@@ -109,6 +125,44 @@ func (e *Engine) lock(ctx context.Context, name string) (func(), error) {
 		return nil, ctx.Err()
 	}
 	return nil, err
+}
+
+// letGoWait is how long a lock this engine let go is waited for, and how long after.
+const letGoWait = 5 * time.Second
+
+// letGo records that a task of this engine let the named lock go.
+func (e *Engine) letGo(name string) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	now := time.Now()
+	for n, at := range e.released { // the map holds only recent names
+		if now.Sub(at) > letGoWait {
+			delete(e.released, n)
+		}
+	}
+	e.released[name] = now
+}
+
+// letGoLately reports whether a task of this engine let the named lock go lately.
+func (e *Engine) letGoLately(name string) bool {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	at, ok := e.released[name]
+	return ok && time.Since(at) <= letGoWait
+}
+
+// finishing is the task of this engine whose finishing work (Task.finish's tail) lets the
+// named lock go, or nil.
+func (e *Engine) finishing(name string) *Task {
+	for _, t := range e.Tasks() {
+		t.mu.Lock()
+		f := t.tailLock == name && t.settling > 0
+		t.mu.Unlock()
+		if f {
+			return t
+		}
+	}
+	return nil
 }
 
 // ownsLock reports whether a task of this engine holds the named lock.

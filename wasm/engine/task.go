@@ -41,6 +41,7 @@ type Task struct {
 	acked    map[int]bool
 	lock     string
 	unlock   func()
+	tailLock string // the lock finish's tail lets go, until the task settles
 	fullHash string
 	// hashedCRC is the whole file's CRC-64 when a hashing pass computed it (sha1Of), valid
 	// while hashedCRCOK.
@@ -183,6 +184,23 @@ func (t *Task) waitSettled(ctx context.Context) error {
 		st, ch, running := t.state, t.changed, t.running
 		t.mu.Unlock()
 		if !running && (st.Settled() || st == StateQueued) {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-ch:
+		}
+	}
+}
+
+// waitFinished waits until the task's finishing work is over (finish's tail).
+func (t *Task) waitFinished(ctx context.Context) error {
+	for {
+		t.mu.Lock()
+		n, ch := t.settling, t.changed
+		t.mu.Unlock()
+		if n == 0 {
 			return nil
 		}
 		select {
@@ -371,10 +389,11 @@ func (t *Task) progressed(force bool) {
 
 func (t *Task) releaseLock() {
 	t.mu.Lock()
-	u := t.unlock
+	u, name := t.unlock, t.lock
 	t.unlock, t.lock = nil, ""
 	t.mu.Unlock()
 	if u != nil {
 		u()
+		t.e.letGo(name)
 	}
 }

@@ -17,8 +17,11 @@ func (t *Task) run(ctx context.Context) {
 	if err == nil && res != nil && res.CRC64 == "" {
 		t.fillCRC64(ctx, res)
 	}
-	t.finish(ctx, res, err)
+	tail := t.finish(ctx, res, err)
 	t.e.release()
+	if tail != nil {
+		tail()
+	}
 }
 
 // work is one run of the flow; it picks up wherever the last run stopped. A server task
@@ -181,7 +184,12 @@ func (t *Task) dropMismatched(ctx context.Context) error {
 
 // finish settles the task after a run: done or rapid (the checkpoint goes), canceled (the
 // server task and the checkpoint go), paused or failed (the checkpoint is written).
-func (t *Task) finish(ctx context.Context, res *Result, err error) {
+//
+// A stored file is reported at once; its finishing work (the checkpoint deleted, then the
+// lock let go) is the returned tail, run once the file slot is free: the next file need not
+// wait for it. The task settles (Wait returns) after the tail; the same file taken up again
+// meanwhile waits for it (Engine.lock).
+func (t *Task) finish(ctx context.Context, res *Result, err error) (tail func()) {
 	bg, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
 	defer cancel()
 	t.mu.Lock()
@@ -194,8 +202,6 @@ func (t *Task) finish(ctx context.Context, res *Result, err error) {
 	var ferr *Error
 	switch {
 	case err == nil:
-		t.dropCheckpoint(bg)
-		t.releaseLock()
 		final = StateDone
 		if res.Rapid {
 			final = StateRapid
@@ -225,14 +231,25 @@ func (t *Task) finish(ctx context.Context, res *Result, err error) {
 	t.intent = ""
 	t.running, t.cancel = false, nil
 	t.settling++
+	if final == StateDone || final == StateRapid {
+		t.tailLock = t.lock
+	}
 	t.setStateLocked(final)
 	t.mu.Unlock()
 	t.e.emit(t, EventState, nil)
 	switch final {
 	case StateDone, StateRapid:
 		t.e.emit(t, EventComplete, res)
-		t.settled()
-		return
+		return func() {
+			bg, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
+			defer cancel()
+			t.dropCheckpoint(bg)
+			t.releaseLock()
+			t.mu.Lock()
+			t.tailLock = ""
+			t.mu.Unlock()
+			t.settled()
+		}
 	case StateFailed:
 		t.e.emit(t, EventError, nil)
 	}
@@ -243,6 +260,7 @@ func (t *Task) finish(ctx context.Context, res *Result, err error) {
 	case late == StateQueued && final == StatePaused:
 		_ = t.Resume()
 	}
+	return nil
 }
 
 // begin asks the driver for an upload task, with quick upload when it applies.
@@ -295,6 +313,9 @@ func (t *Task) begin(ctx context.Context) (*Result, error) {
 	cp.Session, cp.Chain, cp.PartSize = sess, nil, p.partSize
 	t.version++
 	t.mu.Unlock()
+	// Written before any byte goes, one body too: a reload then finds the task restorable
+	// and cancels it, rather than leaving it open upstream (against the caller's cap on
+	// open uploads) until it expires.
 	t.saveCheckpoint(ctx, true)
 	return nil, nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/ferry-upload/ferry/wasm/engine"
@@ -36,6 +37,9 @@ type Bridge struct {
 	hmu     sync.Mutex
 	seq     int
 	pending map[string]chan Incoming
+	// noHeaders: the page has no getHeaders, so a call asks it nothing (config "headers",
+	// then the "getHeaders" message, in the page's order).
+	noHeaders atomic.Bool
 
 	tmu       sync.Mutex
 	lastTotal time.Time
@@ -92,8 +96,12 @@ func (b *Bridge) Engine() *engine.Engine {
 }
 
 func (b *Bridge) handle(msg Incoming) {
-	if msg.Type == "init" {
+	switch msg.Type {
+	case "init":
 		b.init(msg)
+		return
+	case "getHeaders":
+		b.noHeaders.Store(!msg.Present)
 		return
 	}
 	eng := b.Engine()
@@ -196,6 +204,7 @@ func (b *Bridge) init(msg Incoming) {
 		b.port.Post(msgFatal{V: Version, Type: "fatal", Code: engine.CodeInvalidOptions, Message: "init needs config.tokenUrl"})
 		return
 	}
+	b.noHeaders.Store(msg.Config.Headers != nil && !*msg.Config.Headers)
 	eng, err := b.factory(*msg.Config, b.headers, b.event)
 	if err != nil {
 		e := engine.AsError(err)
@@ -275,6 +284,9 @@ func (b *Bridge) event(ev engine.Event) {
 
 // headers asks the page for getHeaders() and waits for the answer.
 func (b *Bridge) headers(ctx context.Context) (map[string]string, error) {
+	if b.noHeaders.Load() {
+		return nil, nil
+	}
 	b.hmu.Lock()
 	b.seq++
 	id := b.seq

@@ -323,3 +323,39 @@ func TestUnknownTask(t *testing.T) {
 		}
 	}
 }
+
+// TestHeadersOnlyWhenAsked: a page without getHeaders ("headers": false in its config) is
+// never asked for headers (a round trip through its busy main thread per function call);
+// once it sets getHeaders ({type: "getHeaders", present: true}) it is asked before each call.
+func TestHeadersOnlyWhenAsked(t *testing.T) {
+	no := false
+	for _, c := range []struct {
+		name    string
+		present *bool // the getHeaders message sent after init (nil: none)
+		asked   bool
+	}{
+		{"none", nil, false},
+		{"set later", func() *bool { b := true; return &b }(), true},
+		{"set, then unset", &no, false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			p, b, _, tokenURL := setup(t)
+			b.Receive(bridge.Incoming{Type: "init", Config: &bridge.ClientConfig{TokenURL: tokenURL, Headers: &no}})
+			p.wait(ofType("ready"))
+			if c.present != nil {
+				if !*c.present {
+					b.Receive(bridge.Incoming{Type: "getHeaders", Present: true})
+				}
+				b.Receive(bridge.Incoming{Type: "getHeaders", Present: *c.present})
+			}
+			b.Receive(bridge.Incoming{Type: "upload", TaskID: "t", File: source(t, "h.bin", 1000), Options: engine.UploadOptions{Path: "/h/"}})
+			p.wait(snapshotOf("t", "done"))
+			p.mu.Lock()
+			asked := p.asked
+			p.mu.Unlock()
+			if (asked > 0) != c.asked {
+				t.Fatalf("the page was asked for headers %d times; want asked: %v", asked, c.asked)
+			}
+		})
+	}
+}

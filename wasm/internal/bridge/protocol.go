@@ -23,6 +23,7 @@ type Incoming struct {
 	Options engine.UploadOptions `json:"options"`
 	Headers map[string]string    `json:"headers,omitempty"` // answer to "headers"
 	Error   *engine.Error        `json:"error,omitempty"`   // answer to "headers"
+	Present bool                 `json:"present,omitempty"` // "getHeaders": the page has one now
 	File    engine.Source        `json:"-"`
 }
 
@@ -40,6 +41,9 @@ type ClientConfig struct {
 	SessionID     string `json:"sessionId,omitempty"`
 	BaseURL       string `json:"baseUrl,omitempty"` // where the page loaded Ferry from (informative)
 	Origin        string `json:"origin,omitempty"`  // the page's origin (informative)
+	// Headers: the page has a getHeaders to ask before each call to the token function
+	// (default true; the "getHeaders" message changes it).
+	Headers *bool `json:"headers,omitempty"`
 }
 
 // Options are the engine options the config asks for.

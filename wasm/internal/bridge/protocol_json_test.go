@@ -41,7 +41,8 @@ func TestProtocolMatchesEncodingJSON(t *testing.T) {
 	}
 	for _, in := range []string{
 		`{"type":"init","id":1,"config":{"tokenUrl":"https://f/v1/token","credentials":"include","concurrency":4,"parallelFiles":2,"partSize":8388608,"quickUpload":false,"spaceId":"s","clientId":"c","sessionId":"x","baseUrl":"b","origin":"o"}}`,
-		`{"type":"init","config":{"tokenUrl":"u","verify":"local"}}`,
+		`{"type":"init","config":{"tokenUrl":"u","verify":"local","headers":false}}`,
+		`{"type":"getHeaders","present":true}`, `{"type":"getHeaders","present":false}`,
 		`{"type":"upload","taskId":"t1","options":{"path":"dir/","conflict":"rename","labels":["a"],"meta":{"k":"v"}}}`,
 		`{"type":"headers","id":3,"headers":{"Authorization":"Bearer t","X-N":"1"}}`,
 		`{"type":"headers","id":3,"error":{"code":"Unauthenticated","message":"no","status":401}}`,
