@@ -19,6 +19,7 @@ const crypto = require("node:crypto");
 const fs = require("node:fs");
 const path = require("node:path");
 const zlib = require("node:zlib");
+const { profileWorker } = require("./profile");
 
 const env = {
   chromium: process.env.CHROMIUM_PATH || "/usr/bin/chromium",
@@ -354,7 +355,10 @@ async function small() {
       await emulator.reset();
       await newClient(b.page, { concurrency: CONC, parallelFiles: CONC, partSize: PART });
       const runFerry = async () => {
-        const res = await b.page.evaluate((d) => window.bench.ferryMany(d), `/bench/small-${r}`);
+        const many = () => b.page.evaluate((d) => window.bench.ferryMany(d), `/bench/small-${r}`);
+        const res = process.env.FERRY_BENCH_PROFILE && r === 0
+          ? await profileWorker(b.browser, path.join(env.out, "small-files-worker.cpuprofile"), log, many)
+          : await many();
         ferry.push(res.n / (res.ms / 1000));
         log(`    Ferry's mean ms per file in each state: ${JSON.stringify(res.phases)}`);
       };
