@@ -304,11 +304,8 @@ func (t *Task) acknowledge(ctx context.Context, n int, size int64, crc uint64) {
 	t.acked[n], t.crcs[n] = true, crc
 	t.cp.Parts = append(t.cp.Parts, PartRecord{N: n, Size: size, CRC64: crc})
 	t.version++
-	last := len(t.acked) == t.plan.count()
 	t.mu.Unlock()
-	if !last {
-		t.saveCheckpoint(ctx, true)
-	} // the last part: the complete that follows writes it (with Confirming), once
+	t.saveCheckpoint(ctx, true)
 	t.progressed(false)
 }
 
