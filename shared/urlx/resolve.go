@@ -50,7 +50,13 @@ func Resolve(base, ref string) (string, error) {
 		// ref keeps its own query: it is never empty and has no fragment, so it has a path
 		// or a '?' (RFC 3986 would take base's query only for a ref of neither).
 		u.scheme, u.host = b.scheme, b.host
-		u.path = removeDots(b.path, r.path)
+		rp := r.path
+		if rp == "%2A" {
+			// net/url keeps a path that is exactly "*" unescaped (Go issue 11202), and
+			// "%2A" is how it escapes "*": it resolves as "*".
+			rp = "*"
+		}
+		u.path = removeDots(b.path, rp)
 	}
 	s := u.scheme + "://" + u.host + u.path
 	if u.hasQuery {
