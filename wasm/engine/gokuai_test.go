@@ -241,18 +241,6 @@ func TestGokuaiProviderCodeBeside(t *testing.T) {
 	assert.Equal(t, "FileExists", task.Snapshot().Error.ProviderCode)
 }
 
-// readCounter is a file that counts the bytes read from it.
-type readCounter struct {
-	*engine.BytesSource
-	n atomic.Int64
-}
-
-func (c *readCounter) ReadAt(b []byte, off int64) (int, error) {
-	n, err := c.BytesSource.ReadAt(b, off)
-	c.n.Add(int64(n))
-	return n, err
-}
-
 // TestGokuaiQuickUploadCRC64: Gokuai states no CRC-64 of its files, yet the page's result
 // names one (task.done's crc64), for bytes sent and for a quick upload alike; the quick
 // upload reads the file once (the SHA-1's pass gives the CRC-64 too).
@@ -266,12 +254,12 @@ func TestGokuaiQuickUploadCRC64(t *testing.T) {
 	require.NoError(t, err)
 	assert.False(t, res.Rapid)
 	assert.Equal(t, want, res.CRC64, "bytes sent")
-	again := &readCounter{BytesSource: &engine.BytesSource{FileName: "q2.bin", Modified: first.Modified, Data: first.Data}}
+	again := &countingSource{BytesSource: &engine.BytesSource{FileName: "q2.bin", Modified: first.Modified, Data: first.Data}}
 	res, err = g.upload(e, again)
 	require.NoError(t, err)
 	assert.True(t, res.Rapid, "the second copy is stored from its SHA-1")
 	assert.Equal(t, want, res.CRC64, "quick upload")
 	// Once, and its first KiB again (the beginning hash that tells a resumed file unchanged).
-	assert.Equal(t, again.Size()+1024, again.n.Load(), "bytes read for a quick upload")
+	assert.Equal(t, again.Size()+1024, again.read.Load(), "bytes read for a quick upload")
 	g.checkStored("/t/gk/q2.bin", first.Data)
 }
