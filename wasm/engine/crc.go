@@ -55,7 +55,7 @@ func (t *Task) fillCRC64(ctx context.Context, res *Result) {
 	whole := !res.Rapid && t.plan.partSize > 0 && len(t.crcs) == t.plan.count()
 	crc := uint64(0)
 	if whole {
-		crc = combineParts(t.plan, t.crcs)
+		crc = t.wholeCRCLocked()
 	}
 	t.mu.Unlock()
 	if !whole {
