@@ -119,11 +119,34 @@ func (p *emulatorProcess) held() int64 {
 	return n
 }
 
+// gatedSource holds reads of the bytes at or past each gate's offset until that gate
+// opens, so a test can be sure an upload is not finished when it acts, however fast or
+// slow the machine is.
+type gatedSource struct {
+	*engine.BytesSource
+	gates []gate
+}
+
+type gate struct {
+	off  int64
+	open chan struct{}
+}
+
+func (s *gatedSource) ReadAt(p []byte, off int64) (int, error) {
+	for _, g := range s.gates {
+		if off+int64(len(p)) > g.off {
+			<-g.open
+		}
+	}
+	return s.BytesSource.ReadAt(p, off)
+}
+
 // TestEmulatorRestart: the emulator (with -data, as its own process) is killed with
 // SIGKILL a third of the way through three uploads, started again on the same address and
 // data directory, stopped with SIGTERM at two thirds and started again: the uploads resume
 // (the engine retries what met a dead connection) and every file is stored byte-identical,
-// with no task left open.
+// with no task left open. The largest file's reads are gated (at 16 and 32 MiB) so that
+// neither stop can come after the uploads are done.
 func TestEmulatorRestart(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs scripts/emulator")
@@ -168,11 +191,25 @@ func TestEmulatorRestart(t *testing.T) {
 	}
 	t.Cleanup(e.Close)
 	srcs := []*engine.BytesSource{randomSource(t, "a.bin", 40*engine.MiB+5), randomSource(t, "b.bin", 24*engine.MiB), randomSource(t, "c.bin", 700<<10)}
+	// Before the first gate opens at most 16 MiB + b + c (61 %) can be held, before the
+	// second 32 MiB + b + c (85 %): each stop below comes before that.
+	gates := []gate{{16 * engine.MiB, make(chan struct{})}, {32 * engine.MiB, make(chan struct{})}}
+	opened := 0
+	openGate := func() { close(gates[opened].open); opened++ }
+	t.Cleanup(func() {
+		for opened < len(gates) {
+			openGate()
+		}
+	})
 	var total int64
 	var tasks []*engine.Task
 	for i, src := range srcs {
 		total += src.Size()
-		task, err := e.UploadWithID(fmt.Sprintf("r%d", i), src, engine.UploadOptions{Path: "/restart/"})
+		var s engine.Source = src
+		if i == 0 {
+			s = &gatedSource{BytesSource: src, gates: gates}
+		}
+		task, err := e.UploadWithID(fmt.Sprintf("r%d", i), s, engine.UploadOptions{Path: "/restart/"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -201,6 +238,7 @@ func TestEmulatorRestart(t *testing.T) {
 		time.Sleep(400 * time.Millisecond) // parts meet a refused connection meanwhile
 		p.start()
 		slow()
+		openGate()
 	}
 
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
