@@ -38,6 +38,7 @@ targets=(
   "./shared/jsonx FuzzRoundTrip"     # jsonx.Writer output read back by json.Unmarshal
   "./shared/jsonx FuzzUnmarshal"     # jsonx.Unmarshal vs json.Unmarshal into a struct of every shape
   "./shared/jsonx FuzzCodec"         # the hand codecs' member writers and Fields vs encoding/json
+  "./shared/jsonx FuzzTime"          # Fields.Time vs time.Time's UnmarshalJSON
   "./shared/urlx FuzzPathEscape"     # urlx.PathEscape vs url.PathEscape
   "./shared/urlx FuzzQueryEscape"    # urlx.QueryEscape vs url.QueryEscape
   "./shared/urlx FuzzValuesEncode"   # urlx.Values.Encode vs url.Values.Encode
