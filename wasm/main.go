@@ -25,10 +25,10 @@ func main() {
 	err := port.Serve(func(m jsx.Message, err error) {
 		var msg bridge.Incoming
 		if err == nil {
-			err = jsonx.Unmarshal(m.JSON, &msg)
+			err = jsonx.Decode(m.JSON, &msg)
 		}
 		if err != nil {
-			port.Post(map[string]any{"v": bridge.Version, "type": "fatal", "code": "InvalidRequest", "message": "a message that does not decode: " + err.Error()})
+			port.Post(bridge.Fatal("InvalidRequest", "a message that does not decode: "+err.Error()))
 			return
 		}
 		if m.File != nil {
@@ -37,7 +37,7 @@ func main() {
 		b.Receive(msg)
 	})
 	if err != nil {
-		port.Post(map[string]any{"v": bridge.Version, "type": "fatal", "code": "WorkerFailed", "message": err.Error()})
+		port.Post(bridge.Fatal("WorkerFailed", err.Error()))
 		return
 	}
 	select {} // serve until the page terminates the worker

@@ -36,7 +36,6 @@ targets=(
   "./shared/jsonx FuzzParse"         # jsonx.Parse vs json.Valid and json.Unmarshal
   "./shared/jsonx FuzzString"        # jsonx.Writer's string quoting vs json.Marshal
   "./shared/jsonx FuzzRoundTrip"     # jsonx.Writer output read back by json.Unmarshal
-  "./shared/jsonx FuzzUnmarshal"     # jsonx.Unmarshal vs json.Unmarshal into a struct of every shape
   "./shared/jsonx FuzzCodec"         # the hand codecs' member writers and Fields vs encoding/json
   "./shared/jsonx FuzzTime"          # Fields.Time vs time.Time's UnmarshalJSON
   "./shared/urlx FuzzPathEscape"     # urlx.PathEscape vs url.PathEscape

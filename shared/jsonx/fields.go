@@ -54,6 +54,10 @@ func (f Fields) member(key string, k Kind, want string) Value {
 	return Value{}
 }
 
+// Fail records that the member named key holds what the reader cannot take (a decoder's
+// own check: a size in a string that is not a number, say), unless an error came first.
+func (f Fields) Fail(key, want string) { f.fail(f.v.Get(key), key+": want "+want) }
+
 // Value is the member named key as it is (Absent when missing).
 func (f Fields) Value(key string) Value { return f.v.Get(key) }
 

@@ -74,3 +74,21 @@ func TestFieldsFirstError(t *testing.T) {
 		t.Error("reading Absent is an error")
 	}
 }
+
+// Fail records a decoder's own refusal at the member, after any earlier error.
+func TestFieldsFail(t *testing.T) {
+	v, err := Parse([]byte(`{"a":"x","b":"12z"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := Read(v)
+	f.Fail("b", "a number in a string")
+	var e *Error
+	if !errors.As(f.Err(), &e) || e.Offset != 13 || e.Msg != "b: want a number in a string" {
+		t.Fatalf("Fail recorded %#v", f.Err())
+	}
+	f.Fail("a", "something else")
+	if !errors.As(f.Err(), &e) || e.Offset != 13 {
+		t.Fatalf("a second Fail replaced the first error: %v", f.Err())
+	}
+}

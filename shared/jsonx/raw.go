@@ -2,8 +2,9 @@ package jsonx
 
 import "errors"
 
-// RawMessage is encoded JSON kept verbatim, as json.RawMessage: Unmarshal stores a value's
-// own bytes in it, Marshal writes it back (compacted, nil as null).
+// RawMessage is encoded JSON, as json.RawMessage: Fields.Raw stores a member's value in it
+// (compact), Writer.RawMember writes it back (nil as null). Its methods let encoding/json
+// handle the types that hold one as json.RawMessage (the differential tests).
 type RawMessage []byte
 
 func (m RawMessage) MarshalJSON() ([]byte, error) {
@@ -20,9 +21,3 @@ func (m *RawMessage) UnmarshalJSON(data []byte) error {
 	*m = append((*m)[0:0], data...)
 	return nil
 }
-
-// NumberText is a number's literal text, as json.Number: Unmarshal stores a number (or a
-// string holding one) as it is written, Marshal writes it unquoted ("" as 0).
-type NumberText string
-
-func (n NumberText) String() string { return string(n) }

@@ -21,7 +21,7 @@ func TestTimeAsEncodingJSON(t *testing.T) {
 		{},
 		time.Date(2026, 12, 6, 4, 5, 6, 0, time.UTC),
 		time.Date(2026, 12, 6, 4, 5, 6, 120_000_000, time.UTC),
-		time.Date(2024, 2, 29, 23, 59, 59, 999_999_999, time.FixedZone("", -(9*3600 + 30*60))),
+		time.Date(2024, 2, 29, 23, 59, 59, 999_999_999, time.FixedZone("", -(9*3600+30*60))),
 		time.Date(9999, 12, 31, 0, 0, 0, 1, time.FixedZone("", 8*3600)),
 	} {
 		s := stamped{v}

@@ -20,7 +20,7 @@ type Client struct {
 
 // call sends a request and decodes a 2xx JSON answer into out (when out is non-nil).
 // It returns the status for callers that distinguish 200/201/202.
-func (c *Client) call(ctx context.Context, op string, req *Request, out any) (int, error) {
+func (c *Client) call(ctx context.Context, op string, req *Request, out jsonx.Decoder) (int, error) {
 	resp, err := c.Doer.Do(ctx, req)
 	if err != nil {
 		return 0, &NetworkError{Op: op, Err: err}
@@ -29,9 +29,8 @@ func (c *Client) call(ctx context.Context, op string, req *Request, out any) (in
 		return resp.StatusCode, errorFromResponse(resp)
 	}
 	if out != nil && len(bytes.TrimSpace(resp.Body)) > 0 {
-		if err := jsonx.Unmarshal(resp.Body, out); err != nil {
-			return resp.StatusCode, &Error{Status: resp.StatusCode, Code: "UnexpectedResponse",
-				Message: op + ": answer is not the expected JSON", RequestID: resp.Header["x-request-id"]}
+		if err := decode(resp, op, out); err != nil {
+			return resp.StatusCode, err
 		}
 	}
 	return resp.StatusCode, nil
@@ -142,17 +141,23 @@ func bearer(token string) map[string]string {
 	return map[string]string{"Authorization": "Bearer " + token}
 }
 
-func jsonRequest(method, u, token string, body any) (*Request, error) {
+// jsonRequest is a request with the bearer token and, when body is not nil, its JSON.
+func jsonRequest(method, u, token string, body jsonx.Encoder) *Request {
 	req := &Request{Method: method, URL: u, Header: bearer(token)}
 	if body != nil {
-		b, err := jsonx.Marshal(body)
-		if err != nil {
-			return nil, err
-		}
-		req.Body = b
+		req.Body = jsonx.Encode(body)
 		req.Header["Content-Type"] = "application/json"
 	}
-	return req, nil
+	return req
+}
+
+// decode reads a JSON answer into out; an answer it cannot read is UnexpectedResponse.
+func decode(resp *Response, op string, out jsonx.Decoder) error {
+	if err := jsonx.Decode(resp.Body, out); err != nil {
+		return &Error{Status: resp.StatusCode, Code: "UnexpectedResponse", Message: op + ": answer is not the expected JSON",
+			RequestID: resp.Header["x-request-id"]}
+	}
+	return nil
 }
 
 // DataURL is where the bytes of an upload (or of part n ≥ 1 of a multipart upload) go:

@@ -6,7 +6,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/ferry-upload/ferry/shared/jsonx"
 	"github.com/ferry-upload/ferry/shared/urlx"
 )
 
@@ -17,7 +16,7 @@ func (c *Client) CreateDirectory(ctx context.Context, token, space, path string)
 	if err != nil {
 		return err
 	}
-	req, _ := jsonRequest("PUT", u, token, nil)
+	req := jsonRequest("PUT", u, token, nil)
 	_, err = c.call(ctx, "create directory", req, nil)
 	if Code(err) != CodeSameNameExists {
 		return err
@@ -35,20 +34,12 @@ func (c *Client) DirectoryExists(ctx context.Context, token, space, path string)
 	if err != nil {
 		return false, err
 	}
-	req, _ := jsonRequest("HEAD", u, token, nil)
+	req := jsonRequest("HEAD", u, token, nil)
 	_, err = c.call(ctx, "directory exists", req, nil)
 	if Status(err) == 404 {
 		return false, nil
 	}
 	return err == nil, err
-}
-
-func decode(resp *Response, op string, out any) error {
-	if err := jsonx.Unmarshal(resp.Body, out); err != nil {
-		return &Error{Status: resp.StatusCode, Code: "UnexpectedResponse", Message: op + ": answer is not the expected JSON",
-			RequestID: resp.Header["x-request-id"]}
-	}
-	return nil
 }
 
 // ListFiles lists up to limit files (no directories) of a directory, newest first.
@@ -58,10 +49,8 @@ func (c *Client) ListFiles(ctx context.Context, token, space, dir string, limit 
 	if err != nil {
 		return nil, err
 	}
-	req, _ := jsonRequest("GET", u, token, nil)
-	var list struct {
-		Contents []File `json:"contents"`
-	}
+	req := jsonRequest("GET", u, token, nil)
+	var list fileList
 	if _, err := c.call(ctx, "list directory", req, &list); err != nil {
 		return nil, err
 	}

@@ -76,12 +76,8 @@ func errorFromResponse(resp *Response) *Error {
 			e.RetryAfter = time.Duration(s) * time.Second
 		}
 	}
-	var body struct {
-		Code      string `json:"code"`
-		Message   string `json:"message"`
-		RequestID string `json:"requestId"`
-	}
-	if jsonx.Unmarshal(resp.Body, &body) == nil && body.Code != "" {
+	var body errorBody
+	if jsonx.Decode(resp.Body, &body) == nil && body.Code != "" {
 		e.Code, e.Message = body.Code, body.Message
 		if body.RequestID != "" {
 			e.RequestID = body.RequestID

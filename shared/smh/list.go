@@ -4,7 +4,6 @@ import (
 	"context"
 	"strconv"
 
-	"github.com/ferry-upload/ferry/shared/jsonx"
 	"github.com/ferry-upload/ferry/shared/urlx"
 )
 
@@ -20,33 +19,6 @@ type DirectoryPage struct {
 	// a walk can check that its pages added up to it.
 	TotalNum   int64 `json:"-"`
 	TotalGiven bool  `json:"-"`
-}
-
-// UnmarshalJSON decodes a page; SMH's marker is opaque text, sent as a string or a number.
-func (p *DirectoryPage) UnmarshalJSON(b []byte) error {
-	var v struct {
-		Contents   []File           `json:"contents"`
-		NextMarker jsonx.RawMessage `json:"nextMarker"`
-		TotalNum   *Int64           `json:"totalNum"`
-	}
-	if err := jsonx.Unmarshal(b, &v); err != nil {
-		return err
-	}
-	p.Contents, p.NextMarker, p.TotalNum, p.TotalGiven = v.Contents, "", 0, v.TotalNum != nil
-	if v.TotalNum != nil {
-		p.TotalNum = int64(*v.TotalNum)
-	}
-	switch m := v.NextMarker; {
-	case len(m) == 0 || string(m) == "null":
-	case jsonx.Unmarshal(m, &p.NextMarker) == nil:
-	default:
-		var n jsonx.NumberText
-		if err := jsonx.Unmarshal(m, &n); err != nil {
-			return err
-		}
-		p.NextMarker = n.String()
-	}
-	return nil
 }
 
 // IsDir reports whether a listed entry is a folder.
@@ -65,7 +37,7 @@ func (c *Client) ListDirectory(ctx context.Context, token, space, dir, marker st
 	if err != nil {
 		return nil, err
 	}
-	req, _ := jsonRequest("GET", u, token, nil)
+	req := jsonRequest("GET", u, token, nil)
 	var page DirectoryPage
 	if _, err := c.call(ctx, "list directory", req, &page); err != nil {
 		return nil, err

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/ferry-upload/ferry/shared/jsonx"
 	"github.com/ferry-upload/ferry/shared/urlx"
 )
 
@@ -15,9 +16,9 @@ type TokenRequest struct {
 	UserID     string
 	ClientID   string
 	SessionID  string
-	Period     int      // seconds; 0 = the service default
-	Grants     []string // empty = read-only
-	AttachInfo map[string]any
+	Period     int              // seconds; 0 = the service default
+	Grants     []string         // empty = read-only
+	AttachInfo jsonx.RawMessage // a JSON object, sent as given (compacted); nil = none
 }
 
 // CreateToken calls POST /api/v1/token. The secret travels in the query string, as the
@@ -39,10 +40,11 @@ func (c *Client) CreateToken(ctx context.Context, r TokenRequest) (*Token, error
 	setIf(q, "grant", strings.Join(r.Grants, ","))
 	req := &Request{Method: "POST", URL: c.BaseURL + "/api/v1/token" + encodeQuery(q), Header: map[string]string{}}
 	if r.AttachInfo != nil {
-		var err error
-		if req, err = jsonRequest("POST", req.URL, "", map[string]any{"attachInfo": r.AttachInfo}); err != nil {
+		body, err := tokenBodyOf(r.AttachInfo)
+		if err != nil {
 			return nil, err
 		}
+		req = jsonRequest("POST", req.URL, "", body)
 		delete(req.Header, "Authorization")
 	}
 	var tok Token

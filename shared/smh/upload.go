@@ -46,24 +46,11 @@ func (c *Client) Begin(ctx context.Context, token, space string, r BeginRequest)
 		method = "POST"
 		q.Set("multipart", "")
 	}
-	body := map[string]any{"size": strconv.FormatInt(r.Size, 10)}
-	if r.BeginningHash != "" {
-		body["beginningHash"] = r.BeginningHash
-	}
-	if r.FullHash != "" {
-		body["fullHash"] = r.FullHash
-	}
-	if len(r.Labels) > 0 {
-		body["labels"] = r.Labels
-	}
 	u, err := c.url("file", space, r.Path, q)
 	if err != nil {
 		return nil, err
 	}
-	req, err := jsonRequest(method, u, token, body)
-	if err != nil {
-		return nil, err
-	}
+	req := jsonRequest(method, u, token, beginBodyOf(r))
 	for k, v := range r.Meta {
 		req.Header["x-smh-meta-"+k] = v
 	}
@@ -79,9 +66,7 @@ func (c *Client) Begin(ctx context.Context, token, space string, r BeginRequest)
 		return res, nil
 	}
 	// A quick-upload hit answers the file object; anything else is upload info.
-	var probe struct {
-		ConfirmKey string `json:"confirmKey"`
-	}
+	var probe keyProbe
 	if err := decode(resp, "begin upload", &probe); err != nil {
 		return nil, err
 	}
@@ -105,7 +90,7 @@ func (c *Client) Renew(ctx context.Context, token, space, confirmKey string) (*U
 	if err != nil {
 		return nil, err
 	}
-	req, _ := jsonRequest("POST", u, token, nil)
+	req := jsonRequest("POST", u, token, nil)
 	var info UploadInfo
 	if _, err := c.call(ctx, "renew upload", req, &info); err != nil {
 		return nil, err
@@ -119,7 +104,7 @@ func (c *Client) State(ctx context.Context, token, space, confirmKey string) (*U
 	if err != nil {
 		return nil, err
 	}
-	req, _ := jsonRequest("GET", u, token, nil)
+	req := jsonRequest("GET", u, token, nil)
 	var st UploadState
 	if _, err := c.call(ctx, "upload state", req, &st); err != nil {
 		return nil, err
@@ -138,21 +123,11 @@ type ConfirmRequest struct {
 func (c *Client) Confirm(ctx context.Context, token, space, confirmKey string, r ConfirmRequest) (*File, error) {
 	q := urlx.Values{"confirm": {""}}
 	setIf(q, "conflict_resolution_strategy", r.Conflict)
-	body := map[string]any{}
-	if r.Crc64 != "" {
-		body["crc64"] = r.Crc64
-	}
-	if len(r.Labels) > 0 {
-		body["labels"] = r.Labels
-	}
 	u, err := c.taskURL(space, confirmKey, q)
 	if err != nil {
 		return nil, err
 	}
-	req, err := jsonRequest("POST", u, token, body)
-	if err != nil {
-		return nil, err
-	}
+	req := jsonRequest("POST", u, token, confirmBodyOf(r))
 	var f File
 	if _, err := c.call(ctx, "confirm upload", req, &f); err != nil {
 		return nil, err
@@ -166,7 +141,7 @@ func (c *Client) Cancel(ctx context.Context, token, space, confirmKey string) er
 	if err != nil {
 		return err
 	}
-	req, _ := jsonRequest("DELETE", u, token, nil)
+	req := jsonRequest("DELETE", u, token, nil)
 	_, err = c.call(ctx, "cancel upload", req, nil)
 	return err
 }
@@ -177,7 +152,7 @@ func (c *Client) FileInfo(ctx context.Context, token, space, path string) (*File
 	if err != nil {
 		return nil, err
 	}
-	req, _ := jsonRequest("GET", u, token, nil)
+	req := jsonRequest("GET", u, token, nil)
 	var f File
 	if _, err := c.call(ctx, "file info", req, &f); err != nil {
 		return nil, err
@@ -195,7 +170,7 @@ func (c *Client) DeleteFile(ctx context.Context, token, space, path string, perm
 	if err != nil {
 		return err
 	}
-	req, _ := jsonRequest("DELETE", u, token, nil)
+	req := jsonRequest("DELETE", u, token, nil)
 	_, err = c.call(ctx, "delete file", req, nil)
 	return err
 }

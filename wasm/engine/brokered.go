@@ -144,14 +144,14 @@ func (d *BrokeredDriver) Begin(ctx context.Context, tok *Token, spec *FileSpec, 
 	}
 	s := &Session{Key: u.ID, Multipart: u.PartSize > 0, PartSize: u.PartSize, Ordered: u.Ordered, Expires: u.Expires,
 		AppendOnly: plane.appendOnly}
-	s.Data, _ = jsonx.Marshal(brokeredSession{Provider: tok.Provider, Path: u.Path, Size: u.Size})
+	s.Data = jsonx.Encode(&brokeredSession{Provider: tok.Provider, Path: u.Path, Size: u.Size})
 	d.targets.of(s.Key).add(u.Targets, nil)
 	return s, nil, nil
 }
 
 // do sends one request to the uploads route (s nil) or to session s's (suffix "" is
 // /{id} itself), and marks the answers that say s is gone.
-func (d *BrokeredDriver) do(ctx context.Context, method string, tok *Token, s *Session, suffix, op string, body any) (*answer, error) {
+func (d *BrokeredDriver) do(ctx context.Context, method string, tok *Token, s *Session, suffix, op string, body jsonx.Encoder) (*answer, error) {
 	u := tok.UploadsURL
 	if s != nil {
 		u = strings.TrimRight(u, "/") + "/" + urlx.PathEscape(s.Key) + suffix
@@ -246,7 +246,7 @@ func (d *BrokeredDriver) window(s *Session, n int) []int {
 		return []int{0}
 	}
 	var bs brokeredSession
-	_ = jsonx.Unmarshal(s.Data, &bs)
+	_ = jsonx.Decode(s.Data, &bs)
 	count := partCount(bs.Size, s.PartSize)
 	start := (max(n, 1)-1)/targetWindow*targetWindow + 1
 	out := []int{}
@@ -262,7 +262,7 @@ const targetWindow = 16
 
 // fetch asks for the targets of parts (c.mu held), keeps them, and returns the new expiry.
 func (d *BrokeredDriver) fetch(ctx context.Context, tok *Token, s *Session, c *sessionTargets, parts []int) (time.Time, error) {
-	ans, err := d.do(ctx, "POST", tok, s, "/targets", "renew targets", map[string][]int{"parts": parts})
+	ans, err := d.do(ctx, "POST", tok, s, "/targets", "renew targets", &targetsBody{Parts: parts})
 	if err != nil {
 		return time.Time{}, err
 	}
@@ -278,7 +278,7 @@ func (d *BrokeredDriver) PartDone(s *Session, resp *PartResponse) (PartAck, erro
 // plane is the data plane of session s's provider.
 func (d *BrokeredDriver) plane(s *Session) dataPlane {
 	var bs brokeredSession
-	_ = jsonx.Unmarshal(s.Data, &bs)
+	_ = jsonx.Decode(s.Data, &bs)
 	p, ok := dataPlanes[bs.Provider]
 	if !ok {
 		p = dataPlanes[providerSMH] // sessions saved before the provider was recorded
@@ -296,7 +296,7 @@ func (d *BrokeredDriver) AddPartDigests(s *Session, body []byte, header map[stri
 }
 
 func (d *BrokeredDriver) Complete(ctx context.Context, tok *Token, s *Session, crc64 uint64) (*Result, error) {
-	ans, err := d.do(ctx, "POST", tok, s, "/complete", "complete upload", map[string]string{"crc64": strconv.FormatUint(crc64, 10)})
+	ans, err := d.do(ctx, "POST", tok, s, "/complete", "complete upload", &completeBody{CRC64: strconv.FormatUint(crc64, 10)})
 	if err != nil {
 		return nil, err
 	}

@@ -115,11 +115,7 @@ func (s KVStore) Load(ctx context.Context, id string) (*Checkpoint, error) {
 }
 
 func (s KVStore) Save(ctx context.Context, cp *Checkpoint) error {
-	b, err := jsonx.Marshal(cp)
-	if err != nil {
-		return err
-	}
-	return s.KV.Put(ctx, cp.ID, string(b))
+	return s.KV.Put(ctx, cp.ID, string(jsonx.Encode(cp)))
 }
 
 func (s KVStore) Delete(ctx context.Context, id string) error { return s.KV.Delete(ctx, id) }
@@ -140,7 +136,7 @@ func (s KVStore) List(ctx context.Context) ([]*Checkpoint, error) {
 
 func decodeCheckpoint(v string) *Checkpoint {
 	var cp Checkpoint
-	if jsonx.Unmarshal([]byte(v), &cp) != nil || cp.V != CheckpointVersion || cp.ID == "" {
+	if jsonx.Decode([]byte(v), &cp) != nil || cp.V != CheckpointVersion || cp.ID == "" {
 		return nil
 	}
 	return &cp

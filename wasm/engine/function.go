@@ -33,12 +33,7 @@ var _ TokenSource = (*Function)(nil)
 
 // FetchToken calls POST /v1/token.
 func (f *Function) FetchToken(ctx context.Context) (*Token, error) {
-	body := map[string]string{}
-	for k, v := range map[string]string{"spaceId": f.SpaceID, "clientId": f.ClientID, "sessionId": f.SessionID} {
-		if v != "" {
-			body[k] = v
-		}
-	}
+	body := &tokenBody{SpaceID: f.SpaceID, ClientID: f.ClientID, SessionID: f.SessionID}
 	var tok Token
 	if err := f.call(ctx, "POST", f.TokenURL, "token", body, &tok); err != nil {
 		return nil, err
@@ -71,19 +66,16 @@ func (f *Function) FetchToken(ctx context.Context) (*Token, error) {
 
 // RevokeTokens calls DELETE /v1/token: every token of the caller is revoked upstream.
 func (f *Function) RevokeTokens(ctx context.Context) error {
-	var body any
+	var body jsonx.Encoder // none without a client id
 	if f.ClientID != "" {
-		body = map[string]string{"clientId": f.ClientID}
+		body = &tokenBody{ClientID: f.ClientID}
 	}
 	return f.call(ctx, "DELETE", f.TokenURL, "revoke tokens", body, nil)
 }
 
 // Confirm calls POST confirmUrl {"spaceId","confirmKey","crc64"}.
 func (f *Function) Confirm(ctx context.Context, confirmURL, spaceID, confirmKey, crc64 string) (*smh.File, error) {
-	body := map[string]string{"spaceId": spaceID, "confirmKey": confirmKey}
-	if crc64 != "" {
-		body["crc64"] = crc64
-	}
+	body := &confirmBody{SpaceID: spaceID, ConfirmKey: confirmKey, CRC64: crc64}
 	var file smh.File
 	if err := f.call(ctx, "POST", confirmURL, "confirm upload", body, &file); err != nil {
 		return nil, err
@@ -93,7 +85,7 @@ func (f *Function) Confirm(ctx context.Context, confirmURL, spaceID, confirmKey,
 
 // CreateDirectory calls POST directoryUrl {"spaceId","path"} (the path with its parents).
 func (f *Function) CreateDirectory(ctx context.Context, directoryURL, spaceID, path string) error {
-	return f.call(ctx, "POST", directoryURL, "create directory", map[string]string{"spaceId": spaceID, "path": path}, nil)
+	return f.call(ctx, "POST", directoryURL, "create directory", &directoryBody{SpaceID: spaceID, Path: path}, nil)
 }
 
 // resolve makes *ref absolute against the token URL. A URL urlx.Resolve refuses (another
@@ -114,7 +106,7 @@ func (f *Function) resolve(name string, ref *string) error {
 // call sends JSON and decodes a 2xx JSON answer into out. Error answers
 // ({"code","message","requestId","providerCode"}) become *ServerError, so codes pass
 // through unchanged.
-func (f *Function) call(ctx context.Context, method, u, op string, body, out any) error {
+func (f *Function) call(ctx context.Context, method, u, op string, body jsonx.Encoder, out jsonx.Decoder) error {
 	if u == "" {
 		return &Error{Code: CodeInvalidOptions, Message: op + ": the token function gave no URL for it"}
 	}
@@ -129,11 +121,7 @@ func (f *Function) call(ctx context.Context, method, u, op string, body, out any
 		}
 	}
 	if body != nil {
-		b, err := jsonx.Marshal(body)
-		if err != nil {
-			return err
-		}
-		req.Body = b
+		req.Body = jsonx.Encode(body)
 		req.Header["Content-Type"] = "application/json"
 	}
 	resp, err := withTimeout(f.Doer, f.RequestTimeout).Do(ctx, req)
@@ -144,7 +132,7 @@ func (f *Function) call(ctx context.Context, method, u, op string, body, out any
 		return e
 	}
 	if out != nil && len(resp.Body) > 0 {
-		if err := jsonx.Unmarshal(resp.Body, out); err != nil {
+		if err := jsonx.Decode(resp.Body, out); err != nil {
 			return &Error{Code: "UnexpectedResponse", Message: op + ": the answer is not the expected JSON", Status: resp.StatusCode}
 		}
 	}
@@ -163,13 +151,8 @@ func functionError(resp *smh.Response) *ServerError {
 			e.RetryAfter = time.Duration(s) * time.Second
 		}
 	}
-	var body struct {
-		Code         string `json:"code"`
-		Message      string `json:"message"`
-		RequestID    string `json:"requestId"`
-		ProviderCode string `json:"providerCode"`
-	}
-	if jsonx.Unmarshal(resp.Body, &body) == nil && body.Code != "" {
+	var body functionErrorBody
+	if jsonx.Decode(resp.Body, &body) == nil && body.Code != "" {
 		e.Code, e.Message, e.ProviderCode = body.Code, body.Message, body.ProviderCode
 		if body.RequestID != "" {
 			e.RequestID = body.RequestID

@@ -131,8 +131,8 @@ func (d *SMHDriver) FindStored(ctx context.Context, tok *Token, target string, s
 	}
 	lerr := smh.ParseDataPlaneError(resp)
 	if lerr == nil {
-		var list struct{ Contents []smh.File }
-		if jsonx.Unmarshal(resp.Body, &list) == nil {
+		var list dirListing
+		if jsonx.Decode(resp.Body, &list) == nil {
 			for i := range list.Contents {
 				f := &list.Contents[i]
 				if match(f) && renamedFrom(f.Name, name) {

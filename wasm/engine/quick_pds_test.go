@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
@@ -13,7 +14,6 @@ import (
 	"time"
 
 	"github.com/ferry-upload/ferry/shared/hashes/sha1sum"
-	"github.com/ferry-upload/ferry/shared/jsonx"
 	"github.com/ferry-upload/ferry/wasm/engine"
 	"github.com/ferry-upload/ferry/wasm/engine/drivertest"
 )
@@ -113,7 +113,7 @@ func (l *beginLog) wrap(next http.RoundTripper) http.RoundTripper {
 		var b struct {
 			Hashes map[string]string `json:"hashes"`
 		}
-		_ = jsonx.Unmarshal(body, &b)
+		_ = json.Unmarshal(body, &b)
 		resp, err := next.RoundTrip(r)
 		code := "error"
 		if err == nil {
@@ -122,7 +122,7 @@ func (l *beginLog) wrap(next http.RoundTripper) http.RoundTripper {
 			var a struct {
 				Code string `json:"code"`
 			}
-			_ = jsonx.Unmarshal(rb, &a)
+			_ = json.Unmarshal(rb, &a)
 			code = a.Code
 		}
 		l.mu.Lock()

@@ -119,13 +119,12 @@ func (d *SMHDriver) begin(ctx context.Context, c *smh.Client, tok *Token, req sm
 }
 
 func (d *SMHDriver) session(ss smhSession, multipart bool) *Session {
-	data, _ := jsonx.Marshal(ss)
-	return &Session{Key: ss.Info.ConfirmKey, Multipart: multipart, Expires: ss.Info.Expiration, Data: data}
+	return &Session{Key: ss.Info.ConfirmKey, Multipart: multipart, Expires: ss.Info.Expiration, Data: jsonx.Encode(&ss)}
 }
 
 func (d *SMHDriver) decode(s *Session) (*smhSession, error) {
 	var ss smhSession
-	if err := jsonx.Unmarshal(s.Data, &ss); err != nil || ss.Info == nil {
+	if err := jsonx.Decode(s.Data, &ss); err != nil || ss.Info == nil {
 		return nil, &Error{Code: CodeInternal, Message: "an SMH session without upload info"}
 	}
 	return &ss, nil

@@ -1,60 +1,16 @@
-// Package jsonxtest checks jsonx against encoding/json for the types of other packages'
-// tests: the same bytes out of Marshal, the same Go value out of Unmarshal. Test support
-// only; the browser build never imports it.
+// Package jsonxtest holds other packages' hand codecs (jsonx.Encoder, jsonx.Decoder) to
+// encoding/json, by their types' json tags: the same bytes out, the same Go value in. Test
+// support only; the browser build never imports it.
 package jsonxtest
 
 import (
 	"encoding/json"
-	"reflect"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 
 	"github.com/ferry-upload/ferry/shared/jsonx"
 )
-
-// Marshal asserts that jsonx.Marshal(v) and json.Marshal(v) agree: the same bytes, or
-// both an error.
-func Marshal(t testing.TB, v any) {
-	t.Helper()
-	want, werr := json.Marshal(v)
-	got, gerr := jsonx.Marshal(v)
-	if (werr == nil) != (gerr == nil) {
-		t.Errorf("Marshal(%T): jsonx error %v, encoding/json error %v", v, gerr, werr)
-		return
-	}
-	assert.Equal(t, string(want), string(got), "Marshal(%T)", v)
-}
-
-// Unmarshal asserts that unmarshalling in into a new value of proto's type (proto is a
-// pointer, say (*T)(nil)) gives the same value and the same success with both codecs, and
-// returns whether they did so without error.
-func Unmarshal(t testing.TB, proto any, in string) bool {
-	t.Helper()
-	typ := reflect.TypeOf(proto).Elem()
-	want, got := reflect.New(typ), reflect.New(typ)
-	werr := json.Unmarshal([]byte(in), want.Interface())
-	gerr := jsonx.Unmarshal([]byte(in), got.Interface())
-	if (werr == nil) != (gerr == nil) {
-		t.Errorf("Unmarshal(%s) into %v: jsonx error %v, encoding/json error %v", in, typ, gerr, werr)
-		return false
-	}
-	assert.Equal(t, want.Elem().Interface(), got.Elem().Interface(), "Unmarshal(%s) into %v", in, typ)
-	return werr == nil
-}
-
-// RoundTrip asserts Marshal for v, then Unmarshal of json.Marshal's output into v's type.
-func RoundTrip(t testing.TB, v any) {
-	t.Helper()
-	Marshal(t, v)
-	b, err := json.Marshal(v)
-	if err != nil {
-		return
-	}
-	rv := reflect.ValueOf(v)
-	proto := reflect.New(rv.Type()).Interface()
-	Unmarshal(t, proto, string(b))
-}
 
 // Codec asserts that a type's hand codec agrees with encoding/json (by the type's json
 // tags) for v: EncodeJSON writes json.Marshal's bytes, and DecodeJSON reads those bytes

@@ -7,11 +7,12 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/ferry-upload/ferry/shared/jsonx"
 	"github.com/ferry-upload/ferry/wasm/engine"
 )
 
-// Port posts a message to the page. Messages are JSON-encodable values.
-type Port interface{ Post(msg any) }
+// Port posts a message to the page, written by its hand codec.
+type Port interface{ Post(msg jsonx.Encoder) }
 
 // Factory builds the engine an "init" message asks for. headers asks the page for the
 // token function's request headers (its getHeaders); onEvent must receive the engine's
@@ -147,11 +148,13 @@ func (b *Bridge) handle(msg Incoming) {
 			err = t.Cancel()
 		}
 		if len(msg.ID) > 0 { // sent as a call: the answer is the reply
-			b.reply(msg, t.Snapshot(), err)
+			s := t.Snapshot()
+			b.reply(msg, &s, err)
 			return
 		}
 		if err != nil { // refused in this state: remind the page of the task's state
-			b.port.Post(msgSnapshot{V: Version, Type: "snapshot", Event: engine.EventState, Snapshot: t.Snapshot()})
+			s := t.Snapshot()
+			b.port.Post(&msgSnapshot{V: Version, Type: "snapshot", Event: engine.EventState, Snapshot: &s})
 		}
 	case "restorable":
 		go func() {
@@ -166,7 +169,7 @@ func (b *Bridge) handle(msg Incoming) {
 			for i, r := range list {
 				entries[i] = entry{Restorable: r}
 			}
-			b.reply(msg, map[string]any{"entries": entries}, nil)
+			b.reply(msg, &restorableResult{Entries: entries}, nil)
 		}()
 	case "forget":
 		go func() {
@@ -176,17 +179,18 @@ func (b *Bridge) handle(msg Incoming) {
 				b.reply(msg, nil, err)
 				return
 			}
-			b.reply(msg, map[string]any{}, nil)
+			b.reply(msg, &emptyResult{}, nil)
 		}()
 	case "signOut":
 		go func() {
 			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 			defer cancel()
-			b.reply(msg, map[string]any{}, eng.SignOut(ctx))
+			b.reply(msg, &emptyResult{}, eng.SignOut(ctx))
 		}()
 	case "snapshot":
 		if t := eng.Task(msg.TaskID); t != nil {
-			b.reply(msg, t.Snapshot(), nil)
+			s := t.Snapshot()
+			b.reply(msg, &s, nil)
 		} else {
 			b.reply(msg, nil, &engine.Error{Code: engine.CodeNotFound, Message: "no task " + msg.TaskID})
 		}
@@ -197,24 +201,24 @@ func (b *Bridge) handle(msg Incoming) {
 
 func (b *Bridge) init(msg Incoming) {
 	if b.Engine() != nil {
-		b.port.Post(msgReady{V: Version, Type: "ready"})
+		b.port.Post(&msgReady{V: Version, Type: "ready"})
 		return
 	}
 	if msg.Config == nil || msg.Config.TokenURL == "" {
-		b.port.Post(msgFatal{V: Version, Type: "fatal", Code: engine.CodeInvalidOptions, Message: "init needs config.tokenUrl"})
+		b.port.Post(&msgFatal{V: Version, Type: "fatal", Code: engine.CodeInvalidOptions, Message: "init needs config.tokenUrl"})
 		return
 	}
 	b.noHeaders.Store(msg.Config.Headers != nil && !*msg.Config.Headers)
 	eng, err := b.factory(*msg.Config, b.headers, b.event)
 	if err != nil {
 		e := engine.AsError(err)
-		b.port.Post(msgFatal{V: Version, Type: "fatal", Code: e.Code, Message: e.Message})
+		b.port.Post(&msgFatal{V: Version, Type: "fatal", Code: e.Code, Message: e.Message})
 		return
 	}
 	b.mu.Lock()
 	b.eng = eng
 	b.mu.Unlock()
-	b.port.Post(msgReady{V: Version, Type: "ready"})
+	b.port.Post(&msgReady{V: Version, Type: "ready"})
 }
 
 // refuse answers a message that cannot be handled: a call gets an error reply, a task
@@ -228,11 +232,12 @@ func (b *Bridge) refuse(msg Incoming, err error) {
 	}
 }
 
-func (b *Bridge) reply(msg Incoming, result any, err error) {
+// reply answers a call with result (nil: none), or with err.
+func (b *Bridge) reply(msg Incoming, result jsonx.Encoder, err error) {
 	if len(msg.ID) == 0 {
 		return
 	}
-	r := msgReply{V: Version, Type: "reply", ID: msg.ID, Result: result}
+	r := &msgReply{V: Version, Type: "reply", ID: msg.ID, Result: result}
 	if err != nil {
 		r.Result, r.Error = nil, infoOf(err)
 	}
@@ -249,8 +254,8 @@ func (b *Bridge) unknownTask(msg Incoming) {
 		b.reply(msg, nil, err)
 		return
 	}
-	b.port.Post(msgSnapshot{V: Version, Type: "snapshot", Event: engine.EventError,
-		Snapshot: map[string]any{"id": msg.TaskID, "state": engine.StateFailed, "error": infoOf(err)}})
+	b.port.Post(&msgSnapshot{V: Version, Type: "snapshot", Event: engine.EventError,
+		Snapshot: &unknownSnapshot{ID: msg.TaskID, State: engine.StateFailed, Error: *infoOf(err)}})
 }
 
 // failed tells the page that a task it created could not start.
@@ -260,12 +265,12 @@ func (b *Bridge) failed(msg Incoming, err error) {
 	if msg.File != nil {
 		s.Name, s.Size = msg.File.Name(), msg.File.Size()
 	}
-	b.port.Post(msgSnapshot{V: Version, Type: "snapshot", Event: engine.EventError, Snapshot: s})
+	b.port.Post(&msgSnapshot{V: Version, Type: "snapshot", Event: engine.EventError, Snapshot: &s})
 }
 
 // event forwards an engine event, and the totals (throttled; at once on state changes).
 func (b *Bridge) event(ev engine.Event) {
-	b.port.Post(msgSnapshot{V: Version, Type: "snapshot", Event: ev.Kind, Snapshot: ev.Task, Result: ev.Result})
+	b.port.Post(&msgSnapshot{V: Version, Type: "snapshot", Event: ev.Kind, Snapshot: &ev.Task, Result: ev.Result})
 	eng := b.Engine()
 	if eng == nil {
 		return
@@ -278,7 +283,7 @@ func (b *Bridge) event(ev engine.Event) {
 	}
 	b.tmu.Unlock()
 	if due {
-		b.port.Post(msgTotal{V: Version, Type: "total", Total: eng.Totals()})
+		b.port.Post(&msgTotal{V: Version, Type: "total", Total: eng.Totals()})
 	}
 }
 
@@ -298,7 +303,7 @@ func (b *Bridge) headers(ctx context.Context) (map[string]string, error) {
 		delete(b.pending, strconv.Itoa(id))
 		b.hmu.Unlock()
 	}()
-	b.port.Post(msgHeaders{V: Version, Type: "headers", ID: id})
+	b.port.Post(&msgHeaders{V: Version, Type: "headers", ID: id})
 	t := time.NewTimer(b.HeadersTimeout)
 	defer t.Stop()
 	select {

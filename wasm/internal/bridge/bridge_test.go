@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http/httptest"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -20,8 +21,9 @@ import (
 	"github.com/ferry-upload/ferry/wasm/internal/bridge"
 )
 
-// page plays the page: it records every message (as the JSON the page would receive) and
-// answers the worker's getHeaders requests.
+// page plays the page: it records every message (as the JSON the page would receive, which
+// must be what encoding/json writes for it) and answers the worker's getHeaders requests as
+// web/src/engine.js does.
 type page struct {
 	t       *testing.T
 	b       *bridge.Bridge
@@ -32,11 +34,10 @@ type page struct {
 	asked   int
 }
 
-func (p *page) Post(msg any) {
-	raw, err := json.Marshal(msg)
-	if err != nil {
-		p.t.Errorf("message does not encode: %v", err)
-		return
+func (p *page) Post(msg jsonx.Encoder) {
+	raw := jsonx.Encode(msg)
+	if std, err := json.Marshal(msg); err != nil || string(std) != string(raw) {
+		p.t.Errorf("message %T written as %s; encoding/json writes %s (%v)", msg, raw, std, err)
 	}
 	var m map[string]any
 	if err := json.Unmarshal(raw, &m); err != nil {
@@ -51,7 +52,8 @@ func (p *page) Post(msg any) {
 	if m["type"] == "headers" {
 		p.asked++
 		id, _ := json.Marshal(m["id"])
-		go p.b.Receive(bridge.Incoming{Type: "headers", ID: id, Headers: p.headers})
+		headers, _ := json.Marshal(p.headers)
+		go p.b.Receive(in(p.t, `{"type":"headers","id":`+string(id)+`,"headers":`+string(headers)+`}`))
 	}
 	close(p.changed)
 	p.changed = make(chan struct{})
@@ -170,6 +172,18 @@ func source(t *testing.T, name string, size int) *engine.BytesSource {
 
 func id(n int) jsonx.RawMessage { return jsonx.RawMessage([]byte{byte('0' + n)}) }
 
+// in is a message as the page sends it (wasm/main.go decodes it so), with file attached.
+func in(t *testing.T, msg string, file ...engine.Source) bridge.Incoming {
+	var m bridge.Incoming
+	if err := jsonx.Decode([]byte(msg), &m); err != nil {
+		t.Errorf("%s: %v", msg, err)
+	}
+	if len(file) > 0 {
+		m.File = file[0]
+	}
+	return m
+}
+
 func TestProtocol(t *testing.T) {
 	p, b, srv, tokenURL := setup(t)
 
@@ -183,16 +197,12 @@ func TestProtocol(t *testing.T) {
 		t.Fatalf("init without tokenUrl: %v", f)
 	}
 
-	var cfg bridge.ClientConfig
-	if err := json.Unmarshal([]byte(`{"tokenUrl":"`+tokenURL+`","credentials":"omit","concurrency":3,"partSize":1048576,"quickUpload":true,"baseUrl":"http://cdn/","origin":"http://page.test"}`), &cfg); err != nil {
-		t.Fatal(err)
-	}
-	b.Receive(bridge.Incoming{Type: "init", Config: &cfg})
+	b.Receive(in(t, `{"type":"init","config":{"tokenUrl":"`+tokenURL+`","credentials":"omit","concurrency":3,"partSize":1048576,"quickUpload":true,"baseUrl":"http://cdn/","origin":"http://page.test","headers":true}}`))
 	p.wait(ofType("ready"))
 
 	// An upload runs to completion, reporting state, progress and the result.
 	src := source(t, "a.bin", 3*engine.MiB+5)
-	b.Receive(bridge.Incoming{Type: "upload", TaskID: "task-1", File: src, Options: engine.UploadOptions{Path: "/up/", Conflict: "rename"}})
+	b.Receive(in(t, `{"type":"upload","taskId":"task-1","file":{},"options":{"path":"/up/","conflict":"rename"}}`, src))
 	done := p.wait(snapshotOf("task-1", "done"))
 	snap := done["snapshot"].(map[string]any)
 	if snap["path"] != "/users/dev-user/up/a.bin" || snap["fraction"] != 1.0 || snap["size"] != float64(src.Size()) {
@@ -235,35 +245,35 @@ func TestProtocol(t *testing.T) {
 	p.wait(snapshotOf("task-3", "failed"))
 
 	// Restorable: none; resuming an unknown entry fails the task.
-	b.Receive(bridge.Incoming{Type: "restorable", ID: id(2)})
+	b.Receive(in(t, `{"type":"restorable","id":2}`))
 	r := p.wait(replyTo(2))
 	if entries := r["result"].(map[string]any)["entries"].([]any); len(entries) != 0 {
 		t.Fatalf("entries %v", entries)
 	}
-	b.Receive(bridge.Incoming{Type: "resumeEntry", TaskID: "task-4", EntryID: "cp-nope", File: src})
+	b.Receive(in(t, `{"type":"resumeEntry","taskId":"task-4","entryId":"cp-nope","file":{},"options":{}}`, src))
 	if f := p.wait(snapshotOf("task-4", "failed")); f["snapshot"].(map[string]any)["error"].(map[string]any)["code"] != engine.CodeNotFound {
 		t.Fatalf("resume of an unknown entry: %v", f)
 	}
-	b.Receive(bridge.Incoming{Type: "resumeEntry", TaskID: "task-5", EntryID: "cp-nope"})
+	b.Receive(in(t, `{"type":"resumeEntry","taskId":"task-5","entryId":"cp-nope","file":null,"options":{}}`))
 	p.wait(snapshotOf("task-5", "failed"))
-	b.Receive(bridge.Incoming{Type: "forget", ID: id(6), EntryID: "cp-nope"})
+	b.Receive(in(t, `{"type":"forget","id":6,"entryId":"cp-nope"}`))
 	if r := p.wait(replyTo(6)); r["error"].(map[string]any)["code"] != engine.CodeNotFound {
 		t.Fatalf("forget of an unknown entry: %v", r)
 	}
 
 	// Controls on a finished task are refused with its snapshot; unknown types with an error.
-	b.Receive(bridge.Incoming{Type: "pause", TaskID: "task-1"})
+	b.Receive(in(t, `{"type":"pause","taskId":"task-1"}`))
 	b.Receive(bridge.Incoming{Type: "whatever", ID: id(3)})
 	if r := p.wait(replyTo(3)); r["error"].(map[string]any)["code"] != "InvalidRequest" {
 		t.Fatalf("unknown type: %v", r)
 	}
-	b.Receive(bridge.Incoming{Type: "snapshot", ID: id(4), TaskID: "task-1"})
+	b.Receive(in(t, `{"type":"snapshot","id":4,"taskId":"task-1"}`))
 	if r := p.wait(replyTo(4)); r["result"].(map[string]any)["state"] != "done" {
 		t.Fatalf("snapshot call: %v", r)
 	}
 
 	// Sign out.
-	b.Receive(bridge.Incoming{Type: "signOut", ID: id(5)})
+	b.Receive(in(t, `{"type":"signOut","id":5}`))
 	if r := p.wait(replyTo(5)); r["error"] != nil {
 		t.Fatalf("signOut: %v", r)
 	}
@@ -340,13 +350,13 @@ func TestHeadersOnlyWhenAsked(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			p, b, _, tokenURL := setup(t)
-			b.Receive(bridge.Incoming{Type: "init", Config: &bridge.ClientConfig{TokenURL: tokenURL, Headers: &no}})
+			b.Receive(in(t, `{"type":"init","config":{"tokenUrl":"`+tokenURL+`","credentials":"omit","quickUpload":true,"headers":false}}`))
 			p.wait(ofType("ready"))
 			if c.present != nil {
 				if !*c.present {
-					b.Receive(bridge.Incoming{Type: "getHeaders", Present: true})
+					b.Receive(in(t, `{"type":"getHeaders","present":true}`))
 				}
-				b.Receive(bridge.Incoming{Type: "getHeaders", Present: *c.present})
+				b.Receive(in(t, `{"type":"getHeaders","present":`+strconv.FormatBool(*c.present)+`}`))
 			}
 			b.Receive(bridge.Incoming{Type: "upload", TaskID: "t", File: source(t, "h.bin", 1000), Options: engine.UploadOptions{Path: "/h/"}})
 			p.wait(snapshotOf("t", "done"))

@@ -70,7 +70,7 @@ type msgReply struct {
 	V      int              `json:"v"`
 	Type   string           `json:"type"` // "reply"
 	ID     jsonx.RawMessage `json:"id"`
-	Result any              `json:"result,omitempty"`
+	Result jsonx.Encoder    `json:"result,omitempty"` // nil: left out
 	Error  *errorInfo       `json:"error,omitempty"`
 }
 
@@ -84,7 +84,7 @@ type msgSnapshot struct {
 	V        int              `json:"v"`
 	Type     string           `json:"type"`             // "snapshot"
 	Event    engine.EventKind `json:"event"`            // state, progress, complete, error
-	Snapshot any              `json:"snapshot"`         // engine.Snapshot (a task the worker does not know: id, state and error)
+	Snapshot jsonx.Encoder    `json:"snapshot"`         // *engine.Snapshot, or *unknownSnapshot (nil: null)
 	Result   *engine.Result   `json:"result,omitempty"` // on complete
 }
 
@@ -92,6 +92,29 @@ type msgTotal struct {
 	V     int           `json:"v"`
 	Type  string        `json:"type"` // "total"
 	Total engine.Totals `json:"total"`
+}
+
+// startFatal is the "fatal" message main sends when a message does not decode or the worker
+// cannot listen. Its members keep the order main has always written them in (it was a map,
+// written sorted).
+type startFatal struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+	Type    string `json:"type"` // "fatal"
+	V       int    `json:"v"`
+}
+
+// Fatal is main's "fatal" message.
+func Fatal(code, message string) jsonx.Encoder {
+	return &startFatal{Code: code, Message: message, Type: "fatal", V: Version}
+}
+
+// unknownSnapshot is the snapshot of a task the worker does not know: only what it knows.
+// Its members keep the order they have always had (it was a map, written sorted).
+type unknownSnapshot struct {
+	Error errorInfo    `json:"error"`
+	ID    string       `json:"id"`
+	State engine.State `json:"state"`
 }
 
 // errorInfo is {code, message}: what the page shows.
@@ -112,3 +135,11 @@ type entry struct {
 	// asks the user to pick the file again.
 	HasFile bool `json:"hasFile"`
 }
+
+// restorableResult is the "restorable" call's result.
+type restorableResult struct {
+	Entries []entry `json:"entries"`
+}
+
+// emptyResult is {}: the result of a call that returns nothing.
+type emptyResult struct{}

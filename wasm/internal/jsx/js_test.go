@@ -17,6 +17,7 @@ import (
 
 	"github.com/hack-pad/safejs"
 
+	"github.com/ferry-upload/ferry/shared/jsonx"
 	"github.com/ferry-upload/ferry/shared/smh"
 	"github.com/ferry-upload/ferry/wasm/engine"
 )
@@ -509,7 +510,19 @@ func TestPort(t *testing.T) {
 		js(t, "delete globalThis.postMessage; delete globalThis.ferryStarted; delete globalThis.ferryReceive")
 	})
 	p := NewPort()
-	p.Post(map[string]any{"v": 1, "type": "snapshot", "snapshot": map[string]any{"id": "t1", "fraction": 0.5, "bytesPerSecond": nil}})
+	p.Post(encodeFunc(func(w *jsonx.Writer) {
+		w.ObjectStart()
+		w.Int64("v", 1)
+		w.Str("type", "snapshot")
+		w.Key("snapshot")
+		w.ObjectStart()
+		w.Str("id", "t1")
+		w.Float64("fraction", 0.5)
+		w.Key("bytesPerSecond")
+		w.Null()
+		w.ObjectEnd()
+		w.ObjectEnd()
+	}))
 	m := js(t, "return globalThis.__posted[0]")
 	s, _ := m.Get("snapshot")
 	if getString(m, "type") != "snapshot" || getString(s, "id") != "t1" {
@@ -552,7 +565,52 @@ func TestPort(t *testing.T) {
 	if m := <-got; m.File != nil || !strings.Contains(string(m.JSON), `"pause"`) {
 		t.Fatalf("pause: %s", m.JSON)
 	}
-	if v, err := ToJS(map[string]any{"a": []int{1, 2}}); err != nil || v.Type() != safejs.TypeObject {
-		t.Fatal("ToJS")
+}
+
+// encodeFunc is an Encoder written inline.
+type encodeFunc func(w *jsonx.Writer)
+
+func (f encodeFunc) EncodeJSON(w *jsonx.Writer) { f(w) }
+
+// decodeFunc is a Decoder written inline.
+type decodeFunc func(f jsonx.Fields)
+
+func (d decodeFunc) DecodeJSON(f jsonx.Fields) { d(f) }
+
+func TestToJS(t *testing.T) {
+	v, err := ToJS(encodeFunc(func(w *jsonx.Writer) {
+		w.ObjectStart()
+		w.Key("a")
+		w.ArrayStart()
+		w.Int(1)
+		w.Int(2)
+		w.ArrayEnd()
+		w.Str("s", "é<\u2028")
+		w.ObjectEnd()
+	}))
+	if err != nil || v.Type() != safejs.TypeObject {
+		t.Fatalf("ToJS: %v", err)
+	}
+	if ok, _ := js(t, `const v = arguments[0]; return Array.isArray(v.a) && v.a[1] === 2 && v.s === "é<\u2028";`, v).Bool(); !ok {
+		t.Fatal("ToJS: the object is not the one written")
+	}
+}
+
+func TestFromJS(t *testing.T) {
+	v := js(t, `return {type: "x", n: 5, labels: ["a"], file: new Blob(["abc"]), f: () => 1, skip: undefined};`)
+	var typ string
+	var n int64
+	var labels []string
+	var file, fn, skip bool
+	err := FromJS(v, decodeFunc(func(f jsonx.Fields) {
+		typ, n, labels = f.Str("type"), f.Int64("n"), f.Strings("labels")
+		blob := f.Value("file")
+		file, fn, skip = blob.Kind() == jsonx.Object && blob.Len() == 0, f.Value("f").Exists(), f.Value("skip").Exists()
+	}))
+	if err != nil || typ != "x" || n != 5 || len(labels) != 1 || labels[0] != "a" || !file || fn || skip {
+		t.Fatalf("FromJS: %v %q %d %v file empty %v func %v undefined %v", err, typ, n, labels, file, fn, skip)
+	}
+	if err := FromJS(js(t, `return 5;`), decodeFunc(func(jsonx.Fields) {})); err == nil {
+		t.Fatal("FromJS of a number: no error")
 	}
 }

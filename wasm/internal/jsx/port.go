@@ -7,6 +7,8 @@ import (
 	"sync"
 
 	"github.com/hack-pad/safejs"
+
+	"github.com/ferry-upload/ferry/shared/jsonx"
 )
 
 // Port is the worker's end of postMessage.
@@ -19,8 +21,8 @@ type Port struct {
 // NewPort returns the port of the current worker (globalThis).
 func NewPort() *Port { return &Port{self: safejs.Global()} }
 
-// Post sends a JSON-encodable message to the page (as a structured-cloned object).
-func (p *Port) Post(msg any) {
+// Post sends a message to the page (as a structured-cloned object of its JSON).
+func (p *Port) Post(msg jsonx.Encoder) {
 	v, err := ToJS(msg)
 	if err != nil {
 		return

@@ -83,22 +83,18 @@ func bytesOf(v safejs.Value) ([]byte, error) {
 	return b, err
 }
 
-// ToJS turns a JSON-encodable Go value into a JavaScript value (through JSON.parse).
-func ToJS(v any) (safejs.Value, error) {
-	b, err := jsonx.Marshal(v)
-	if err != nil {
-		return safejs.Value{}, err
-	}
+// ToJS turns v into a JavaScript value: its hand-written JSON, through JSON.parse.
+func ToJS(v jsonx.Encoder) (safejs.Value, error) {
 	j, err := global("JSON")
 	if err != nil {
 		return safejs.Value{}, err
 	}
-	return j.Call("parse", string(b))
+	return j.Call("parse", string(jsonx.Encode(v)))
 }
 
 // FromJS decodes a JavaScript value into out (through JSON.stringify). Blobs and functions
 // inside it are left out.
-func FromJS(v safejs.Value, out any) error {
+func FromJS(v safejs.Value, out jsonx.Decoder) error {
 	j, err := global("JSON")
 	if err != nil {
 		return err
@@ -114,5 +110,5 @@ func FromJS(v safejs.Value, out any) error {
 	if err != nil {
 		return err
 	}
-	return jsonx.Unmarshal([]byte(str), out)
+	return jsonx.Decode([]byte(str), out)
 }
