@@ -359,27 +359,27 @@ func TestProgress(t *testing.T) {
 	}
 }
 
+// TestWatchdog: progress keeps it quiet, silence fires it, stop silences it. On the step
+// clock (watchdog_test.go): with the real one a busy machine's late sleep looked like a stall.
 func TestWatchdog(t *testing.T) {
-	fired := make(chan struct{})
-	w := startWatchdog(SystemClock{}, 30*time.Millisecond, func() { close(fired) })
-	for range 5 { // progress keeps it quiet
-		time.Sleep(15 * time.Millisecond)
+	c := &stepClock{}
+	fired := 0
+	w := startWatchdog(c, 30*time.Millisecond, func() { fired++ })
+	for at := 15 * time.Millisecond; at <= 75*time.Millisecond; at += 15 * time.Millisecond {
+		c.advanceTo(at)
 		w.touch()
 	}
-	select {
-	case <-fired:
+	if fired != 0 {
 		t.Fatal("fired despite progress")
-	default:
 	}
-	select {
-	case <-fired:
-	case <-time.After(time.Second):
-		t.Fatal("did not fire without progress")
+	c.advanceTo(75*time.Millisecond + time.Second)
+	if fired != 1 {
+		t.Fatalf("fired %d times without progress; want once", fired)
 	}
 	w.stop()
-	quiet := startWatchdog(SystemClock{}, 10*time.Millisecond, func() { t.Error("fired after stop") })
+	quiet := startWatchdog(c, 10*time.Millisecond, func() { t.Error("fired after stop") })
 	quiet.stop()
-	time.Sleep(30 * time.Millisecond)
+	c.advanceTo(2 * time.Second)
 }
 
 func TestCheckpointCodec(t *testing.T) {
