@@ -1594,6 +1594,7 @@ class UploaderRestore {
       if (id && this._away.has(id)) {
         if (change.state === "uploading") return; // taken, as it was at its resume
         this._away.delete(id);
+        if (FINISHED.has(change.state)) return; // stored: nothing left to take back
         this._back.add(id);
         this._relook();
       } else if (shown.some((e) => e.id === id || e.path === change.path)) {

@@ -170,3 +170,94 @@ func TestSameFileAfterLateRelease(t *testing.T) {
 	require.NoError(t, err, "the same file after its lock was let go")
 	assert.Equal(t, "/t/l/late (1).bin", res.Path)
 }
+
+// listedStore signals each List and Load once it has read the checkpoints.
+type listedStore struct {
+	*gatedStore
+	listed chan struct{}
+}
+
+func (s listedStore) Load(ctx context.Context, id string) (*engine.Checkpoint, error) {
+	cp, err := s.gatedStore.Load(ctx, id)
+	s.listed <- struct{}{}
+	return cp, err
+}
+
+func (s listedStore) List(ctx context.Context) ([]*engine.Checkpoint, error) {
+	cps, err := s.gatedStore.List(ctx)
+	s.listed <- struct{}{}
+	return cps, err
+}
+
+// TestRestorableRightAfterDone: a look for restorable uploads that reads the checkpoints of
+// an upload reported done, before its checkpoint is deleted, does not list it once it gets
+// its lock (the restore prompt showed a finished upload again; CI at a4c7529).
+func TestRestorableRightAfterDone(t *testing.T) {
+	t.Parallel()
+	h := newModeHarness(t, engine.ModeBrokered)
+	cfg := h.config()
+	store := listedStore{newGatedStore(), make(chan struct{}, 4)}
+	cfg.Checkpoints = store
+	e := h.engine(cfg)
+	a, err := e.Upload(randomSource(t, "a.bin", 3000), engine.UploadOptions{Path: "/r/"})
+	require.NoError(t, err)
+	ctx := ctxTimeout(t, 2*time.Minute)
+	select {
+	case <-store.deleted:
+	case <-ctx.Done():
+		t.Fatal("a's checkpoint was never deleted")
+	}
+	for len(store.listed) > 0 {
+		<-store.listed
+	}
+	type answer struct {
+		list []engine.Restorable
+		err  error
+	}
+	got := make(chan answer, 1)
+	go func() {
+		l, err := e.Restorable(ctx)
+		got <- answer{l, err}
+	}()
+	<-store.listed // it read a's checkpoint, not yet deleted
+	close(store.open)
+	ans := <-got
+	require.NoError(t, ans.err)
+	assert.Empty(t, ans.list, "an upload reported done is listed as restorable")
+	_, err = a.Wait(ctx)
+	require.NoError(t, err)
+}
+
+// TestForgetRightAfterDone: forgetting an entry whose upload is reported done while the
+// forget waits for its lock answers NotFound and aborts nothing.
+func TestForgetRightAfterDone(t *testing.T) {
+	t.Parallel()
+	h := newModeHarness(t, engine.ModeBrokered)
+	cfg := h.config()
+	store := listedStore{newGatedStore(), make(chan struct{}, 8)}
+	cfg.Checkpoints = store
+	e := h.engine(cfg)
+	a, err := e.Upload(randomSource(t, "a.bin", 3000), engine.UploadOptions{Path: "/g/"})
+	require.NoError(t, err)
+	ctx := ctxTimeout(t, 2*time.Minute)
+	select {
+	case <-store.deleted:
+	case <-ctx.Done():
+		t.Fatal("a's checkpoint was never deleted")
+	}
+	cps, err := store.gatedStore.List(ctx)
+	require.NoError(t, err)
+	require.Len(t, cps, 1)
+	for len(store.listed) > 0 {
+		<-store.listed
+	}
+	got := make(chan error, 1)
+	go func() { got <- e.Forget(ctx, cps[0].ID) }()
+	<-store.listed // it read a's checkpoint, not yet deleted
+	close(store.open)
+	err = <-got
+	require.Error(t, err)
+	assert.Equal(t, engine.CodeNotFound, engine.AsError(err).Code, "%v", err)
+	_, err = a.Wait(ctx)
+	require.NoError(t, err)
+}

@@ -42,7 +42,15 @@ func (e *Engine) Restorable(ctx context.Context) ([]Restorable, error) {
 			}
 			continue // owned by a task, here or in another tab
 		}
+		// Its owner may have finished (and deleted it) while the lock was waited for.
+		cp, err = e.cfg.Checkpoints.Load(ctx, cp.ID)
 		unlock()
+		if err != nil {
+			return nil, AsError(err)
+		}
+		if cp == nil {
+			continue
+		}
 		f := 0.0
 		if cp.Size > 0 {
 			f = min(1, float64(cp.Acknowledged())/float64(cp.Size))
@@ -90,7 +98,7 @@ func (e *Engine) Forget(ctx context.Context, entryID string) error {
 		return notFound
 	}
 	name := lockName(cp.ID)
-	if e.ownsLock(name) {
+	if e.ownsLock(name) && e.finishing(name) == nil { // a finishing one is waited for below
 		return newError(CodeBusy, "%q is being uploaded here: cancel it instead", cp.Name)
 	}
 	unlock, err := e.lock(ctx, name)
@@ -101,6 +109,13 @@ func (e *Engine) Forget(ctx context.Context, entryID string) error {
 		return AsError(err)
 	}
 	defer unlock()
+	// Its owner may have finished (and deleted it) while the lock was waited for.
+	if cp, err = e.cfg.Checkpoints.Load(ctx, cp.ID); err != nil {
+		return AsError(err)
+	}
+	if cp == nil {
+		return notFound
+	}
 	if cp.Session != nil {
 		d := e.driverNamed(cp.Driver)
 		err := e.call(ctx, d, func(tok *Token) error { return d.Abort(ctx, tok, cp.Session) })
